@@ -1,0 +1,115 @@
+#include "server/app.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/beast/http/verb.hpp>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "net/listener.h"
+#include "net/log.h"
+#include "net/router.h"
+#include "net/server_context.h"
+#include "net/static_files.h"
+#include "server/embedded_redis.h"
+#include "server/routes.h"
+
+namespace chuhe::server {
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+
+namespace {
+
+net::LogLevel parse_level(const std::string& name) {
+  if (name == "debug") return net::LogLevel::debug;
+  if (name == "warn") return net::LogLevel::warn;
+  if (name == "error") return net::LogLevel::error;
+  return net::LogLevel::info;
+}
+
+// Where the built browser client lives when the config does not say: web/dist of the source tree.
+std::string default_web_root() {
+#ifdef CHUHE_SOURCE_DIR
+  return std::string(CHUHE_SOURCE_DIR) + "/web/dist";
+#else
+  return "web/dist";
+#endif
+}
+
+}  // namespace
+
+int run_server(const Config& config) {
+  net::set_log_level(parse_level(config.log_level));
+
+  std::error_code ec;
+  fs::create_directories(config.data_dir, ec);
+  if (ec) {
+    net::log_error("startup", "cannot create data dir " + config.data_dir + ": " + ec.message());
+    return 1;
+  }
+
+  EmbeddedRedis embedded_redis;
+  std::string redis_address = config.redis;
+  if (redis_address.empty()) {
+    if (auto err = embedded_redis.start(config.redis_server_binary, config.data_dir + "/redis"); !err.empty()) {
+      net::log_error("startup", "embedded redis: " + err);
+      return 1;
+    }
+    redis_address = embedded_redis.address();
+    net::log_info("startup", "started redis-server on " + redis_address);
+  }
+
+  auto ctx = std::make_shared<net::ServerContext>();
+  ctx->config = config.net;
+  if (ctx->config.web_root.empty()) ctx->config.web_root = default_web_root();
+
+  auto statics = std::make_shared<net::StaticFiles>(ctx->config.web_root);
+  auto router = std::make_shared<net::Router>();
+  add_routes(*router, ctx, statics);
+
+  int threads = config.net.io_threads > 0 ? config.net.io_threads
+                                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  asio::io_context ioc{threads};
+
+  std::shared_ptr<net::Listener> listener;
+  try {
+    asio::ip::tcp::endpoint endpoint{asio::ip::make_address(config.net.listen_address), config.net.listen_port};
+    listener = std::make_shared<net::Listener>(ioc, endpoint, ctx, router);
+  } catch (const std::exception& e) {
+    net::log_error("startup", "cannot listen on " + config.net.listen_address + ":" +
+                                  std::to_string(config.net.listen_port) + ": " + e.what());
+    return 1;
+  }
+  listener->run();
+
+  // SIGINT (Ctrl-C) and SIGTERM drain: stop accepting, /healthz answers 503, then stop.
+  asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code ec, int signo) {
+    if (ec) return;
+    net::log_info("shutdown", std::string("draining on ") + (signo == SIGINT ? "SIGINT" : "SIGTERM"));
+    ctx->draining = true;
+    listener->stop();
+    ioc.stop();
+  });
+
+  std::string host = config.net.listen_address == "0.0.0.0" ? "127.0.0.1" : config.net.listen_address;
+  std::cout << "Chuhe is serving: open http://" << host << ":" << listener->port() << "/" << std::endl;
+  net::log_info("startup", "listening on " + config.net.listen_address + ":" + std::to_string(listener->port()) +
+                               " with " + std::to_string(threads) + " io threads, " +
+                               std::to_string(statics->size()) + " web files");
+
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : pool) t.join();
+
+  embedded_redis.stop();
+  net::log_info("shutdown", "stopped");
+  return 0;
+}
+
+}  // namespace chuhe::server

@@ -1,0 +1,36 @@
+#pragma once
+// The server's configuration: one struct, filled from built-in defaults, then the config file, then
+// CHUHE_* environment variables, then command-line flags (each later source wins). Every key is
+// documented in config/chuhe.conf.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "net/net_config.h"
+
+namespace chuhe::server {
+
+struct Config {
+  net::NetConfig net;
+  std::string redis;               // host:port of Redis; empty = start our own redis-server
+  std::string data_dir = "data";   // journal, archive, JWT secret, the embedded Redis's files
+  std::string log_level = "info";  // debug, info, warn, error
+  std::string redis_server_binary = "redis-server";  // used when starting our own Redis
+};
+
+struct ConfigKey {
+  const char* name;  // as written in the config file; CHUHE_<NAME upper-cased> in the environment
+  const char* doc;   // one line, for --help
+};
+
+// Every key the server understands, in documentation order.
+const std::vector<ConfigKey>& config_keys();
+
+// Fills `config` from the file named by --config (or CHUHE_CONFIG), the environment and `args`.
+// Returns an error message naming the bad key or value; `config` is then unspecified.
+std::optional<std::string> load_config(const std::vector<std::string>& args, Config& config);
+
+// Usage text listing every flag.
+std::string usage();
+
+}  // namespace chuhe::server

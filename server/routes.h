@@ -1,0 +1,14 @@
+#pragma once
+// The HTTP routes of the server: health, metrics, the REST API and the browser client's files.
+#include <memory>
+
+#include "net/router.h"
+#include "net/server_context.h"
+#include "net/static_files.h"
+
+namespace chuhe::server {
+
+void add_routes(net::Router& router, std::shared_ptr<net::ServerContext> ctx,
+                std::shared_ptr<const net::StaticFiles> statics);
+
+}  // namespace chuhe::server
