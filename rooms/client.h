@@ -1,0 +1,47 @@
+#pragma once
+// A connected client as the rooms see it. net/ implements it over a WebSocket; tests implement it
+// with a recorder. Messages are shared, already-serialized buffers: one per broadcast, whatever the
+// number of recipients.
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace chuhe::rooms {
+
+struct User {
+  std::string id;
+  std::string name;
+  bool guest = true;
+  int rating = 1500;
+};
+
+using Message = std::shared_ptr<const std::string>;
+
+inline Message make_message(std::string text) { return std::make_shared<const std::string>(std::move(text)); }
+
+// Who a message is for decides how much of it a slow reader may have queued: a spectator that falls
+// behind is dropped early; a player gets a larger allowance before being disconnected.
+enum class Audience { player, spectator };
+
+class Client {
+ public:
+  virtual ~Client() = default;
+
+  // Queues `message`; never blocks; safe from any thread. A client whose queue is over its cap is
+  // closed instead (and the message dropped).
+  virtual void send(Message message, Audience audience = Audience::player) = 0;
+  // Closes the connection with a WebSocket close code (4xxx are ours) after queued messages.
+  virtual void close(int code, std::string_view reason) = 0;
+
+  virtual const User& user() const = 0;
+  // Which login session (JWT id) this connection belongs to: logout closes all of them.
+  virtual const std::string& session_id() const = 0;
+};
+
+// Close codes of our own (the 4000–4999 range RFC 6455 leaves to applications).
+inline constexpr int kCloseRevoked = 4001;     // the session was logged out or revoked
+inline constexpr int kCloseSlow = 4002;        // the send queue overflowed: the client stopped reading
+inline constexpr int kCloseFlood = 4003;       // far past the rate limit
+inline constexpr int kCloseDraining = 4004;    // the server is shutting down; reconnect elsewhere/later
+
+}  // namespace chuhe::rooms
