@@ -16,6 +16,7 @@
 #include "net/static_files.h"
 #include "server/embedded_redis.h"
 #include "server/routes.h"
+#include "server/services.h"
 
 namespace chuhe::server {
 
@@ -38,6 +39,33 @@ std::string default_web_root() {
 #else
   return "web/dist";
 #endif
+}
+
+// Token checks for upgrades, Redis health for /healthz, and revocations closing sockets.
+void wire_auth(net::ServerContext& ctx, Services& services) {
+  std::weak_ptr<net::AuthService> weak_auth = services.auth;
+  ctx.authenticate = [weak_auth](std::string token, std::function<void(net::AuthOutcome)> done) {
+    auto auth = weak_auth.lock();
+    if (!auth) return done(net::AuthOutcome{net::AuthOutcome::Kind::unavailable, {}, {}, "shutting down"});
+    auth->authenticate(token, [done = std::move(done)](net::AuthResult result) {
+      net::AuthOutcome outcome;
+      outcome.kind = result.ok() ? net::AuthOutcome::Kind::ok
+                     : result.kind == net::AuthResult::Kind::refused ? net::AuthOutcome::Kind::refused
+                                                                     : net::AuthOutcome::Kind::unavailable;
+      outcome.user = rooms::User{result.user.id, result.user.name, result.user.guest, 1500};
+      outcome.session_id = result.user.jti;
+      outcome.message = result.reason;
+      done(std::move(outcome));
+    });
+  };
+  persistence::RedisClient* redis = services.redis.get();
+  ctx.health_json = [redis] {
+    return std::string(R"({"redis":")") + (redis->available() ? "up" : "down") + "\"}";
+  };
+  net::SessionRegistry* registry = &ctx.sessions;
+  services.sessions->on_revoked([registry](const std::string& jti) {
+    registry->close_session(jti, rooms::kCloseRevoked, "session revoked");
+  });
 }
 
 }  // namespace
@@ -63,13 +91,21 @@ int run_server(const Config& config) {
     net::log_info("startup", "started redis-server on " + redis_address);
   }
 
+  Services services;
+  if (auto err = start_services(config, redis_address, services); !err.empty()) {
+    net::log_error("startup", err);
+    return 1;
+  }
+
   auto ctx = std::make_shared<net::ServerContext>();
   ctx->config = config.net;
   if (ctx->config.web_root.empty()) ctx->config.web_root = default_web_root();
+  wire_auth(*ctx, services);
 
   auto statics = std::make_shared<net::StaticFiles>(ctx->config.web_root);
   auto router = std::make_shared<net::Router>();
   add_routes(*router, ctx, statics);
+  add_auth_routes(*router, services.auth);
 
   int threads = config.net.io_threads > 0 ? config.net.io_threads
                                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

@@ -97,6 +97,10 @@ const std::vector<KeyDef>& key_defs() {
       {{"message_burst", "burst of client messages a connection may send at once"}, net_number<double>(&N::message_burst, 1, 10000)},
       {{"max_watched_games", "games one connection may spectate at once"},
        net_number<std::size_t>(&N::max_watched_games, 1, 10000)},
+      {{"jwt_secret", "JWT signing secret, raw bytes (at least 32); empty = <data>/jwt.secret, made on first start"},
+       text(&Config::jwt_secret)},
+      {{"jwt_leeway_s", "seconds of clock skew tolerated on a token's exp, nbf and iat"},
+       number<int>(&Config::jwt_leeway_s, 0, 3600)},
       {{"redis_server_binary", "redis-server executable used when starting our own Redis"},
        text(&Config::redis_server_binary)},
   };

@@ -16,6 +16,8 @@ struct Config {
   std::string data_dir = "data";   // journal, archive, JWT secret, the embedded Redis's files
   std::string log_level = "info";  // debug, info, warn, error
   std::string redis_server_binary = "redis-server";  // used when starting our own Redis
+  std::string jwt_secret;           // raw bytes (>= 32); empty = CHUHE_JWT_SECRET or <data>/jwt.secret
+  int jwt_leeway_s = 30;            // clock skew tolerated on a token's exp/nbf/iat
 };
 
 struct ConfigKey {

@@ -2,6 +2,7 @@
 // The HTTP routes of the server: health, metrics, the REST API and the browser client's files.
 #include <memory>
 
+#include "net/auth_service.h"
 #include "net/router.h"
 #include "net/server_context.h"
 #include "net/static_files.h"
@@ -10,5 +11,8 @@ namespace chuhe::server {
 
 void add_routes(net::Router& router, std::shared_ptr<net::ServerContext> ctx,
                 std::shared_ptr<const net::StaticFiles> statics);
+
+// POST /api/auth/{guest,register,login,logout}.
+void add_auth_routes(net::Router& router, std::shared_ptr<net::AuthService> auth);
 
 }  // namespace chuhe::server

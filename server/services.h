@@ -1,0 +1,31 @@
+#pragma once
+// The long-lived services behind the network layer, built in dependency order and torn down in
+// reverse: Redis (sessions, revocations), the SQLite archive, and accounts on top of both.
+#include <memory>
+#include <string>
+
+#include "net/auth_service.h"
+#include "persistence/redis_client.h"
+#include "persistence/redis_subscriber.h"
+#include "persistence/session_store.h"
+#include "persistence/sqlite_db.h"
+#include "persistence/user_store.h"
+#include "server/config.h"
+
+namespace chuhe::server {
+
+struct Services {
+  // Declaration order is construction order; members are destroyed in reverse.
+  std::unique_ptr<persistence::RedisClient> redis;
+  std::unique_ptr<persistence::RedisSubscriber> subscriber;
+  std::unique_ptr<persistence::SessionStore> sessions;
+  std::unique_ptr<persistence::SqliteDb> archive;
+  std::unique_ptr<persistence::UserStore> users;
+  std::shared_ptr<net::AuthService> auth;  // shared with the HTTP routes
+};
+
+// Builds every service for `config`, with Redis at `redis_address` (HOST:PORT). Returns an error
+// message for the operator, or an empty string.
+std::string start_services(const Config& config, const std::string& redis_address, Services& services);
+
+}  // namespace chuhe::server
