@@ -1,0 +1,91 @@
+#include "persistence/migrations.h"
+
+#include <sqlite3.h>
+
+#include <array>
+
+namespace chuhe::persistence {
+namespace {
+
+constexpr std::array kArchiveMigrations = {
+    Migration{1, "users",
+              // Guests are stored too, so that games and ratings can refer to any player by id. Only
+              // registered names are unique (case-insensitively, through name_key); guest names may repeat.
+              // A password hash is present exactly for registered users. Ratings are Glicko-2.
+              R"sql(
+CREATE TABLE users (
+  id                TEXT PRIMARY KEY,
+  name              TEXT NOT NULL,
+  name_key          TEXT NOT NULL,
+  password_hash     TEXT,
+  guest             INTEGER NOT NULL DEFAULT 0 CHECK (guest IN (0, 1)),
+  rating            REAL NOT NULL DEFAULT 1500,
+  rating_rd         REAL NOT NULL DEFAULT 350,
+  rating_volatility REAL NOT NULL DEFAULT 0.06,
+  created_at        INTEGER NOT NULL,
+  CHECK ((guest = 1) = (password_hash IS NULL))
+);
+CREATE UNIQUE INDEX users_registered_name ON users(name_key) WHERE guest = 0;
+)sql"},
+};
+
+bool exec(sqlite3* db, const char* sql, std::string& error) {
+  char* message = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &message) == SQLITE_OK) return true;
+  error = message != nullptr ? message : sqlite3_errmsg(db);
+  sqlite3_free(message);
+  return false;
+}
+
+}  // namespace
+
+std::span<const Migration> archive_migrations() { return kArchiveMigrations; }
+
+int schema_version(sqlite3* db) {
+  sqlite3_stmt* stmt = nullptr;
+  int version = -1;
+  if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, nullptr) == SQLITE_OK &&
+      sqlite3_step(stmt) == SQLITE_ROW) {
+    version = sqlite3_column_int(stmt, 0);
+  }
+  sqlite3_finalize(stmt);
+  return version;
+}
+
+bool apply_migrations(sqlite3* db, std::span<const Migration> migrations, std::string& error) {
+  for (std::size_t i = 0; i < migrations.size(); ++i) {
+    if (migrations[i].version != static_cast<int>(i) + 1) {
+      error = "migration list out of order at '" + std::string(migrations[i].what) + "'";
+      return false;
+    }
+  }
+  int current = schema_version(db);
+  if (current < 0) {
+    error = "cannot read schema version";
+    return false;
+  }
+  if (current > static_cast<int>(migrations.size())) {
+    error = "database schema version " + std::to_string(current) + " is newer than this program's " +
+            std::to_string(migrations.size());
+    return false;
+  }
+  for (const Migration& m : migrations.subspan(static_cast<std::size_t>(current))) {
+    // BEGIN IMMEDIATE takes the write lock first, so two processes starting at once cannot both migrate.
+    if (!exec(db, "BEGIN IMMEDIATE", error)) return false;
+    if (schema_version(db) >= m.version) {  // another process got there first
+      exec(db, "ROLLBACK", error);
+      continue;
+    }
+    std::string pragma = "PRAGMA user_version = " + std::to_string(m.version);
+    if (!exec(db, m.sql, error) || !exec(db, pragma.c_str(), error)) {
+      std::string ignored;
+      exec(db, "ROLLBACK", ignored);
+      error = "migration " + std::to_string(m.version) + " (" + m.what + ") failed: " + error;
+      return false;
+    }
+    if (!exec(db, "COMMIT", error)) return false;
+  }
+  return true;
+}
+
+}  // namespace chuhe::persistence

@@ -1,0 +1,100 @@
+#include "persistence/redis_client.h"
+
+#include <algorithm>
+
+#include "persistence/redis_connection.h"
+
+namespace chuhe::persistence {
+
+using Clock = std::chrono::steady_clock;
+
+RedisClient::RedisClient(RedisOptions options)
+    : options_(std::move(options)), thread_([this] { run(); }) {}
+
+RedisClient::~RedisClient() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void RedisClient::command(std::vector<std::string> args, Done done) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_ && queue_.size() < options_.queue_limit) {
+      queue_.push_back(Request{std::move(args), std::move(done)});
+      wake_.notify_one();
+      return;
+    }
+  }
+  if (done) done(RedisReply::unavailable_because("redis client queue full or stopping"));
+}
+
+void RedisClient::try_connect() {
+  std::string error;
+  connection_ = RedisConnection::open(options_, error);
+  if (connection_) {
+    backoff_ms_ = 0;
+    connected_.store(true, std::memory_order_release);
+    return;
+  }
+  // Back off: first retry soon, then doubling up to the cap, so a restarted Redis is found within ~1 s
+  // without hammering a dead one.
+  backoff_ms_ = backoff_ms_ == 0 ? options_.backoff_initial_ms
+                                 : std::min(backoff_ms_ * 2, options_.backoff_max_ms);
+  next_attempt_ = Clock::now() + std::chrono::milliseconds(backoff_ms_);
+}
+
+void RedisClient::drop_connection() {
+  connection_.reset();
+  connected_.store(false, std::memory_order_release);
+  // The first reconnect after losing a working connection is immediate; failures then back off.
+  next_attempt_ = Clock::now();
+}
+
+void RedisClient::run() {
+  std::deque<Request> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      auto ready = [&] { return stopping_ || !queue_.empty(); };
+      if (connection_) {
+        wake_.wait_for(lock, std::chrono::milliseconds(options_.health_check_ms), ready);
+      } else {
+        wake_.wait_until(lock, next_attempt_, ready);
+      }
+      if (stopping_) {
+        batch.swap(queue_);
+        break;
+      }
+      batch.swap(queue_);
+    }
+
+    if (connection_ && connection_->broken()) drop_connection();
+    if (!connection_ && Clock::now() >= next_attempt_) try_connect();
+
+    for (auto& request : batch) {
+      RedisReply reply;
+      if (connection_ && connection_->broken()) drop_connection();
+      if (!connection_ && Clock::now() >= next_attempt_) try_connect();
+      if (connection_) {
+        reply = connection_->command(request.args);
+        if (reply.is_unavailable()) drop_connection();
+      } else {
+        reply = RedisReply::unavailable_because("redis not connected");
+      }
+      if (request.done) request.done(std::move(reply));
+    }
+    batch.clear();
+  }
+
+  connection_.reset();
+  connected_.store(false, std::memory_order_release);
+  for (auto& request : batch) {
+    if (request.done) request.done(RedisReply::unavailable_because("redis client stopped"));
+  }
+}
+
+}  // namespace chuhe::persistence
