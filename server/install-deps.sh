@@ -6,10 +6,10 @@ set -euo pipefail
 
 packages=(cmake ninja-build g++ pkg-config ccache
           libboost1.81-all-dev nlohmann-json3-dev libhiredis-dev libssl-dev libsqlite3-dev libargon2-dev
-          redis-server)
+          redis-server nodejs npm)
 if [[ "${1:-build}" == test ]]; then
   packages+=(libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev fairy-stockfish
-             chromium nodejs npm)
+             chromium fonts-arphic-ukai)
 fi
 
 missing=()

@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 
 server/install-deps.sh build
 server/build.sh build
+web/build.sh
 exec build/bin/chuhe-server "$@"

@@ -39,6 +39,7 @@ run_tier() {
 
 echo "== build (RelWithDebInfo)"
 server/build.sh build || exit 1
+web/build.sh || exit 1
 run_tier "unit, integration and slow tiers" build -L 'unit|integration|slow'
 
 echo "== build (ASan+UBSan, unit tests)"
