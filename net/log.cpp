@@ -32,7 +32,7 @@ void log(LogLevel level, std::string_view event, std::string_view message) {
   auto millis = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm utc{};
   gmtime_r(&secs, &utc);
-  char ts[40];
+  char ts[64];
   std::snprintf(ts, sizeof ts, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
                 utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(millis));
   nlohmann::json line = {{"ts", ts}, {"level", level_name(level)}, {"event", event}, {"msg", message}};

@@ -35,6 +35,18 @@ std::size_t SessionRegistry::close_session(const std::string& session_id, int co
   return targets.size();
 }
 
+std::size_t SessionRegistry::close_all(int code, std::string_view reason) {
+  std::vector<std::shared_ptr<rooms::Client>> targets;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [id, list] : by_session_)
+      for (auto& weak : list)
+        if (auto strong = weak.lock()) targets.push_back(std::move(strong));
+  }
+  for (auto& client : targets) client->close(code, reason);
+  return targets.size();
+}
+
 std::size_t SessionRegistry::size() const {
   std::lock_guard lock(mutex_);
   std::size_t n = 0;

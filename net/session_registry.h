@@ -17,6 +17,8 @@ class SessionRegistry {
   void remove(const rooms::Client* client);
   // Closes every connection of `session_id` with `code`; returns how many there were.
   std::size_t close_session(const std::string& session_id, int code, std::string_view reason);
+  // Closes every connection (graceful drain); returns how many there were.
+  std::size_t close_all(int code, std::string_view reason);
   std::size_t size() const;
 
  private:

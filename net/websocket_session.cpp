@@ -23,11 +23,6 @@ bool quiet(beast::error_code ec) {
          ec == asio::error::not_connected;
 }
 
-long long now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 // Past this many refused messages in a row, a client is flooding rather than bursting: close it.
 constexpr int kFloodClose = 200;
 

@@ -3,6 +3,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <filesystem>
 #include <iostream>
@@ -14,6 +15,9 @@
 #include "net/router.h"
 #include "net/server_context.h"
 #include "net/static_files.h"
+#include "net/websocket_session.h"
+#include "rooms/hub.h"
+#include "rooms/journal.h"
 #include "server/embedded_redis.h"
 #include "server/routes.h"
 #include "server/services.h"
@@ -39,6 +43,14 @@ std::string default_web_root() {
 #else
   return "web/dist";
 #endif
+}
+
+rooms::RoomsConfig rooms_config(const Config& config) {
+  rooms::RoomsConfig rc;
+  rc.reconnect_grace = std::chrono::seconds(config.reconnect_grace_s);
+  rc.max_watched_games = config.net.max_watched_games;
+  if (auto tc = rooms::TimeControl::parse(config.ai_time_control)) rc.default_ai_tc = *tc;
+  return rc;
 }
 
 // Token checks for upgrades, Redis health for /healthz, and revocations closing sockets.
@@ -102,14 +114,24 @@ int run_server(const Config& config) {
   if (ctx->config.web_root.empty()) ctx->config.web_root = default_web_root();
   wire_auth(*ctx, services);
 
+  int threads = config.net.io_threads > 0 ? config.net.io_threads
+                                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  asio::io_context ioc{threads};
+
+  // The rooms: games on strands of the io_context; moves journaled before they are broadcast.
+  auto journal = std::make_shared<rooms::MemoryJournal>();  // not durable yet: the SQLite journal replaces it
+  auto hub = std::make_shared<rooms::Hub>(ioc.get_executor(), rooms_config(config), journal, nullptr);
+  hub->start();
+  ctx->on_upgrade = [ctx, hub](boost::beast::tcp_stream stream, net::Request req, net::RequestInfo info,
+                               boost::beast::flat_buffer buffer) {
+    net::upgrade_to_websocket(std::move(stream), std::move(req), std::move(info), std::move(buffer), ctx, hub);
+  };
+
   auto statics = std::make_shared<net::StaticFiles>(ctx->config.web_root);
   auto router = std::make_shared<net::Router>();
   add_routes(*router, ctx, statics);
   add_auth_routes(*router, services.auth);
-
-  int threads = config.net.io_threads > 0 ? config.net.io_threads
-                                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  asio::io_context ioc{threads};
+  add_game_routes(*router, hub);
 
   std::shared_ptr<net::Listener> listener;
   try {
@@ -122,14 +144,29 @@ int run_server(const Config& config) {
   }
   listener->run();
 
-  // SIGINT (Ctrl-C) and SIGTERM drain: stop accepting, /healthz answers 503, then stop.
+  // SIGINT (Ctrl-C) and SIGTERM drain: stop accepting, /healthz answers 503, tell every client
+  // (close code 4004 after its queued messages), wait for them to go (bounded), then stop.
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  asio::steady_timer drain_timer(ioc);
+  auto drain_deadline = std::chrono::steady_clock::time_point::max();
+  std::function<void()> wait_for_clients = [&] {
+    if (ctx->counters.ws_connections.load() == 0 || std::chrono::steady_clock::now() >= drain_deadline) {
+      ioc.stop();
+      return;
+    }
+    drain_timer.expires_after(std::chrono::milliseconds(20));
+    drain_timer.async_wait([&](boost::system::error_code) { wait_for_clients(); });
+  };
   signals.async_wait([&](boost::system::error_code ec, int signo) {
     if (ec) return;
     net::log_info("shutdown", std::string("draining on ") + (signo == SIGINT ? "SIGINT" : "SIGTERM"));
     ctx->draining = true;
     listener->stop();
-    ioc.stop();
+    hub->stop();
+    std::size_t clients = ctx->sessions.close_all(rooms::kCloseDraining, "server shutting down");
+    net::log_info("shutdown", "closing " + std::to_string(clients) + " WebSocket connections");
+    drain_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    wait_for_clients();
   });
 
   std::string host = config.net.listen_address == "0.0.0.0" ? "127.0.0.1" : config.net.listen_address;

@@ -101,6 +101,23 @@ const std::vector<KeyDef>& key_defs() {
        text(&Config::jwt_secret)},
       {{"jwt_leeway_s", "seconds of clock skew tolerated on a token's exp, nbf and iat"},
        number<int>(&Config::jwt_leeway_s, 0, 3600)},
+      {{"reconnect_grace_s", "seconds a player may be disconnected before losing the game as abandoned"},
+       number<int>(&Config::reconnect_grace_s, 1, 3600)},
+      {{"ai_time_control", "time control M+S of games against the AI when the client names none"},
+       [](Config& c, const std::string& v) -> std::optional<std::string> {
+         auto plus = v.find('+');
+         if (plus == std::string::npos || plus == 0 || plus + 1 == v.size() ||
+             v.find_first_not_of("0123456789+") != std::string::npos)
+           return "expected M+S, got '" + v + "'";
+         c.ai_time_control = v;
+         return std::nullopt;
+       }},
+      {{"guest_per_minute", "guest sign-ins per minute from one address (refill)"},
+       number<double>(&Config::guest_per_minute, 0.1, 1e7)},
+      {{"guest_burst", "guest sign-ins one address may make at once"}, number<double>(&Config::guest_burst, 1, 1e7)},
+      {{"login_per_minute", "logins per minute from one address (refill)"},
+       number<double>(&Config::login_per_minute, 0.1, 1e7)},
+      {{"login_burst", "logins one address may make at once"}, number<double>(&Config::login_burst, 1, 1e7)},
       {{"redis_server_binary", "redis-server executable used when starting our own Redis"},
        text(&Config::redis_server_binary)},
   };

@@ -6,6 +6,7 @@
 #include "net/router.h"
 #include "net/server_context.h"
 #include "net/static_files.h"
+#include "rooms/hub.h"
 
 namespace chuhe::server {
 
@@ -14,5 +15,8 @@ void add_routes(net::Router& router, std::shared_ptr<net::ServerContext> ctx,
 
 // POST /api/auth/{guest,register,login,logout}.
 void add_auth_routes(net::Router& router, std::shared_ptr<net::AuthService> auth);
+
+// GET /api/games/live (and, with the archive, the other game endpoints).
+void add_game_routes(net::Router& router, std::shared_ptr<rooms::Hub> hub);
 
 }  // namespace chuhe::server

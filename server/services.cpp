@@ -46,6 +46,8 @@ std::string start_services(const Config& config, const std::string& redis_addres
   net::AuthConfig auth_config;
   auth_config.jwt_secret = secret.secret;
   auth_config.leeway = std::chrono::seconds(config.jwt_leeway_s);
+  auth_config.guest_per_address = net::RateLimit{config.guest_per_minute, config.guest_burst};
+  auth_config.login_per_address = net::RateLimit{config.login_per_minute, config.login_burst};
   try {
     s.auth = std::make_shared<net::AuthService>(auth_config, *s.sessions, *s.users);
   } catch (const std::exception& e) {

@@ -1,6 +1,8 @@
 #include "tests/support/server_process.h"
 
 #include <csignal>
+#include <fstream>
+#include <thread>
 #include <regex>
 #include <stdexcept>
 
@@ -15,24 +17,33 @@ ServerProcess::ServerProcess(ServerOptions options) {
     p.argv.push_back(options.redis);
   }
   p.argv.insert(p.argv.end(), options.extra_args.begin(), options.extra_args.end());
-  p.output = ProcessOptions::Output::pipe;
+  log_path_ = options.data_dir / "server.log";
+  std::filesystem::remove(log_path_);
+  p.output = ProcessOptions::Output::file;
+  p.output_file = log_path_;
   p.env = options.env;
   process_ = std::make_unique<ChildProcess>(std::move(p));
 
   // The server prints "Chuhe is serving: open http://HOST:PORT/" once it accepts connections.
-  const std::string marker = "Chuhe is serving: open http://";
-  if (!process_->wait_for_output(marker, std::chrono::seconds(20))) {
-    std::string out = process_->output();
-    process_->kill();
-    throw std::runtime_error("chuhe-server did not start:\n" + out);
-  }
-  // Wait for the whole line (the port and the slash after it).
-  process_->wait_for_output("/\n", std::chrono::seconds(5));
-  std::smatch match;
-  const std::string& out = process_->output();
   static const std::regex pattern(R"(Chuhe is serving: open http://[^:]+:(\d+)/)");
-  if (!std::regex_search(out, match, pattern)) throw std::runtime_error("no port in server output:\n" + out);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  std::smatch match;
+  std::string out;
+  while (true) {
+    out = output();
+    if (std::regex_search(out, match, pattern)) break;
+    if (std::chrono::steady_clock::now() > deadline || !process_->running()) {
+      process_->kill();
+      throw std::runtime_error("chuhe-server did not start:\n" + output());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // polling the log file, bounded above
+  }
   port_ = static_cast<unsigned short>(std::stoi(match[1]));
+}
+
+std::string ServerProcess::output() const {
+  std::ifstream in(log_path_);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 ServerProcess::~ServerProcess() = default;

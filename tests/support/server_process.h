@@ -27,7 +27,9 @@ class ServerProcess {
 
   unsigned short port() const { return port_; }
   ChildProcess& process() { return *process_; }
-  const std::string& output() { return process_->output(); }
+  // Everything the server printed so far (stdout and stderr go to <data dir>/server.log, so a chatty
+  // server can never block on a full pipe).
+  std::string output() const;
 
   // SIGTERM and wait: the exit status.
   int stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
@@ -35,6 +37,7 @@ class ServerProcess {
   void kill();
 
  private:
+  std::filesystem::path log_path_;
   std::unique_ptr<ChildProcess> process_;
   unsigned short port_ = 0;
 };

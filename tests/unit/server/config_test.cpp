@@ -73,7 +73,7 @@ TEST(ServerConfig, EveryKeyIsDocumentedInTheDefaultConfigFile) {
   std::stringstream text;
   text << in.rdbuf();
   for (const auto& key : chuhe::server::config_keys()) {
-    std::regex line("(^|\\n)" + std::string(key.name) + " = ");
+    std::regex line("(^|\\n)" + std::string(key.name) + " =");
     EXPECT_TRUE(std::regex_search(text.str(), line)) << key.name << " is missing from config/chuhe.conf";
   }
   // And the documented file loads as it is.
