@@ -53,8 +53,8 @@ struct StateInfo {
   Move move;                // the move that led here; none at a root or after a null move
   Piece captured = Piece::None;  // what `move` captured
   bool in_check = false;    // the side to move here is in check, i.e. `move` gave check
-  // Reserved for perpetual-chase detection (issue 8): the pieces that `move` newly chases, one bit
-  // per piece identity. Always 0 until chase detection lands; repetition.h reads it.
+  // Unused, always 0 (kept for compatibility): chases are computed lazily, only for the moves of a
+  // repetition cycle, by rules/chase.h, so that do_move pays nothing for them.
   std::uint32_t chased = 0;
   StateInfo* previous = nullptr;
 };

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "rules/chase.h"
+
 namespace chuhe::rules {
 
 std::string_view to_string(EndReason r) {
@@ -37,17 +39,6 @@ std::string_view result_string(Outcome o) {
 
 Outcome win_for(Color c) { return c == Color::Red ? Outcome::RedWins : Outcome::BlackWins; }
 
-namespace {
-
-// Issue 8 (WXF chase rules) goes here: from the per-move `chased` records of the cycle, decide
-// which sides chased on every one of their moves. Until then no side is ever found chasing.
-struct ChaseVerdict {
-  bool chasing[2] = {false, false};
-};
-ChaseVerdict find_perpetual_chase(const Cycle& /*cycle*/) { return {}; }
-
-}  // namespace
-
 GameResult adjudicate_cycle(const Cycle& cycle) {
   // A side with no move in the cycle cannot be a perpetual checker (cycles have >= 4 plies, so
   // both sides always have moves; the guard keeps the function total).
@@ -61,7 +52,9 @@ GameResult adjudicate_cycle(const Cycle& cycle) {
   if (red != black) return {red ? Outcome::BlackWins : Outcome::RedWins, EndReason::PerpetualCheck};
   if (red && black) return {Outcome::Draw, EndReason::Repetition};
 
-  const ChaseVerdict chase = find_perpetual_chase(cycle);
+  // Check outranks chase: the chase rules are consulted only when nobody checked perpetually.
+  if (cycle.position() == nullptr) return {Outcome::Draw, EndReason::Repetition};
+  const ChaseVerdict chase = find_perpetual_chase(*cycle.position(), cycle.length());
   if (chase.chasing[0] != chase.chasing[1])
     return {chase.chasing[0] ? Outcome::BlackWins : Outcome::RedWins, EndReason::PerpetualChase};
   return {Outcome::Draw, EndReason::Repetition};
@@ -76,7 +69,7 @@ std::optional<GameResult> detect_repetition(const Position& pos, int fold) {
   int seen = 1;
   for (int i = 4; i <= end; i += 2) {
     p = p->previous->previous;
-    if (p->key == st->key && ++seen == fold) return adjudicate_cycle(Cycle(st, pos.side_to_move(), i));
+    if (p->key == st->key && ++seen == fold) return adjudicate_cycle(Cycle(pos, i));
   }
   return std::nullopt;
 }

@@ -1,7 +1,6 @@
 // The xiangqi repetition cases of Fairy-Stockfish's test.py (/work/shared/data/repetition-fsf.tsv).
-// Each case plays its moves until the game ends and compares the verdict. Cases whose verdict is a
-// perpetual chase wait for issue 8 (WXF chase rules): they are reported as skipped, with what the
-// engine decides today, never as passing.
+// Each case plays its moves until the game ends and compares the verdict (all 32, perpetual chases
+// included).
 #include <gtest/gtest.h>
 
 #include <cctype>
@@ -56,9 +55,6 @@ TEST_P(RepetitionFsf, Verdict) {
                                            std::string(to_string(g.result()->reason))
                                      : "ongoing";
   const std::string want = c.expected + "/" + protocol_reason(c.reason);
-  if (c.reason == "perpetual_chase")
-    GTEST_SKIP() << "pending issue 8 (perpetual chase): " << c.description << " [" << c.source << "]: expected "
-                 << want << ", the engine decides " << got << " today";
   EXPECT_EQ(got, want) << c.description << " [" << c.source << "]";
 }
 
