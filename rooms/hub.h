@@ -1,0 +1,100 @@
+#pragma once
+// The rooms' front door: the MessageHandler that net/ calls for every connection. It keeps the lobby
+// (seeks, pairing), the registry of games (live ones, and finished ones for a while so that `watch` and
+// `resume` still get their final state), and which connections belong to which user and game.
+//
+// Locking: one mutex guards the Hub's maps and the lobby, held only for bookkeeping; a game's own work
+// runs on the game's strand (GameRoom), never under this lock.
+#include <atomic>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "rooms/ai_player.h"
+#include "rooms/game_room.h"
+#include "rooms/handler.h"
+#include "rooms/journal.h"
+#include "rooms/lobby.h"
+#include "rooms/rooms_config.h"
+
+namespace chuhe::rooms {
+
+class Hub : public MessageHandler, public std::enable_shared_from_this<Hub> {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  // Create with std::make_shared (games call back through a weak_ptr). Games run on strands of `io`;
+  // `ai` may be null (then challenge_ai is refused with "unavailable").
+  Hub(boost::asio::any_io_executor io, RoomsConfig config, std::shared_ptr<Journal> journal,
+      std::shared_ptr<AiPlayer> ai = nullptr);
+  ~Hub() override;
+
+  // Starts the lobby tick (pairs seeks whose rating windows have widened; drops expired finished games).
+  void start();
+  // Stops the tick and every game's timers (server shutdown); the io_context can then run out.
+  void stop();
+
+  // MessageHandler
+  void on_connect(const std::shared_ptr<Client>& client) override;
+  void on_message(const std::shared_ptr<Client>& client, ClientRequest request) override;
+  void on_disconnect(const std::shared_ptr<Client>& client) override;
+
+  // GET /api/games/live: {"games":[{"game","red","black","tc","moves","spectators"}...],"online":N}, the
+  // most watched games first, at most config.live_games_listed of them; online = distinct users connected.
+  std::string live_games_json() const;
+
+  std::shared_ptr<GameRoom> find_game(const std::string& id) const;  // live or retained; null if unknown
+  std::size_t online_users() const;
+  std::size_t connection_count() const;
+  std::size_t game_count() const;  // every reachable game, finished ones included
+  std::size_t seek_count() const;
+  std::vector<std::string> active_games(const std::string& user_id) const;  // games the user plays now
+
+ private:
+  struct Connection {
+    std::unordered_set<std::string> watched;  // games spectated (bounded by config.max_watched_games)
+    std::unordered_set<std::string> played;   // games this connection may be attached to as a player
+  };
+
+  void on_seek(const std::shared_ptr<Client>& client, const in::Seek& seek, const std::string& id);
+  void on_challenge_ai(const std::shared_ptr<Client>& client, const in::ChallengeAi& challenge, const std::string& id);
+  void on_game_request(const std::shared_ptr<Client>& client, ClientRequest request, const std::string& game,
+                       Clock::time_point received);
+  // Creates, registers and starts a game; every live connection of each human player is attached.
+  void create_game(GameSetup setup, const std::shared_ptr<Client>& requester, const std::string& request_id);
+  void start_pairing(const Pairing& pairing);
+  void game_ended(const std::shared_ptr<GameRoom>& room);
+  void arm_tick();
+  void tick();
+  std::string new_game_id();  // under mutex_
+  bool coin_flip();           // under mutex_
+
+  boost::asio::any_io_executor io_;
+  const RoomsConfig config_;
+  std::shared_ptr<Journal> journal_;
+  std::shared_ptr<AiPlayer> ai_;
+  boost::asio::strand<boost::asio::any_io_executor> tick_strand_;
+  boost::asio::steady_timer tick_timer_;
+  std::atomic<bool> stopped_{false};
+
+  mutable std::mutex mutex_;
+  Lobby lobby_;
+  std::unordered_map<std::string, std::shared_ptr<GameRoom>> games_;
+  std::deque<std::pair<Clock::time_point, std::string>> expiring_;  // finished games by drop time (FIFO:
+                                                                    // the retention is the same for all)
+  std::unordered_map<const Client*, Connection> connections_;
+  std::unordered_map<std::string, std::vector<std::shared_ptr<Client>>> by_user_;  // live connections
+  std::unordered_map<std::string, std::vector<std::string>> active_;               // user -> games in play
+  std::mt19937_64 rng_;
+};
+
+}  // namespace chuhe::rooms
