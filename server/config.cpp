@@ -1,5 +1,7 @@
 #include "server/config.h"
 
+#include "rooms/time_control.h"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -105,10 +107,7 @@ const std::vector<KeyDef>& key_defs() {
        number<int>(&Config::reconnect_grace_s, 1, 3600)},
       {{"ai_time_control", "time control M+S of games against the AI when the client names none"},
        [](Config& c, const std::string& v) -> std::optional<std::string> {
-         auto plus = v.find('+');
-         if (plus == std::string::npos || plus == 0 || plus + 1 == v.size() ||
-             v.find_first_not_of("0123456789+") != std::string::npos)
-           return "expected M+S, got '" + v + "'";
+         if (!rooms::TimeControl::parse(v)) return "expected M+S (M <= 180, S <= 60), got '" + v + "'";
          c.ai_time_control = v;
          return std::nullopt;
        }},
