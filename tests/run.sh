@@ -40,7 +40,7 @@ run_tier() {
 echo "== build (RelWithDebInfo)"
 server/build.sh build || exit 1
 web/build.sh || exit 1
-run_tier "unit, integration and slow tiers" build -L 'unit|integration|slow'
+run_tier "unit, integration and slow tiers" build -L 'unit|integration|slow|e2e'
 
 echo "== build (ASan+UBSan, unit tests)"
 server/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug "-DCHUHE_SANITIZE=address;undefined" -- chuhe_unit_tests || exit 1
