@@ -18,6 +18,7 @@
 #include "net/websocket_session.h"
 #include "rooms/hub.h"
 #include "rooms/journal.h"
+#include "server/ai_seats.h"
 #include "server/embedded_redis.h"
 #include "server/routes.h"
 #include "server/services.h"
@@ -43,6 +44,24 @@ std::string default_web_root() {
 #else
   return "web/dist";
 #endif
+}
+
+// Games, players and the AI pool in Prometheus text.
+std::string rooms_metrics(const rooms::Hub& hub, const ai::WorkerPoolStats& ai) {
+  std::string out;
+  auto gauge = [&](const char* name, const char* help, double value, const char* type = "gauge") {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " +
+           std::to_string(value) + "\n";
+  };
+  gauge("chuhe_games", "games reachable (in play, and finished ones kept a while)", double(hub.game_count()));
+  gauge("chuhe_online_users", "distinct users connected", double(hub.online_users()));
+  gauge("chuhe_seeks", "seeks waiting for an opponent", double(hub.seek_count()));
+  gauge("chuhe_ai_queue_length", "AI moves waiting for a worker", double(ai.queue_length));
+  gauge("chuhe_ai_busy_workers", "AI workers searching now", ai.busy_workers);
+  gauge("chuhe_ai_jobs_total", "AI moves answered", double(ai.jobs_done), "counter");
+  gauge("chuhe_ai_jobs_failed_total", "AI jobs answered with an error", double(ai.jobs_failed), "counter");
+  gauge("chuhe_ai_job_seconds_total", "time spent searching AI moves", ai.total_job_ms / 1000.0, "counter");
+  return out;
 }
 
 rooms::RoomsConfig rooms_config(const Config& config) {
@@ -120,7 +139,14 @@ int run_server(const Config& config) {
 
   // The rooms: games on strands of the io_context; moves journaled before they are broadcast.
   auto journal = std::make_shared<rooms::MemoryJournal>();  // not durable yet: the SQLite journal replaces it
-  auto hub = std::make_shared<rooms::Hub>(ioc.get_executor(), rooms_config(config), journal, nullptr);
+  ai::WorkerPoolOptions ai_options;
+  ai_options.workers = config.ai_threads;
+  ai_options.hash_mb = static_cast<std::size_t>(config.ai_hash_mb);
+  ai_options.max_queue = static_cast<std::size_t>(config.ai_max_queue);
+  auto ai_pool = std::make_shared<ai::WorkerPool>(ai_options);
+  auto ai_seats = std::make_shared<PoolAiPlayer>(ai_pool);
+  auto hub = std::make_shared<rooms::Hub>(ioc.get_executor(), rooms_config(config), journal, ai_seats);
+  ctx->extra_metrics = [hub, ai_pool] { return rooms_metrics(*hub, ai_pool->stats()); };
   hub->start();
   ctx->on_upgrade = [ctx, hub](boost::beast::tcp_stream stream, net::Request req, net::RequestInfo info,
                                boost::beast::flat_buffer buffer) {
@@ -180,6 +206,7 @@ int run_server(const Config& config) {
   ioc.run();
   for (auto& t : pool) t.join();
 
+  ai_pool->stop();  // before the games and the io_context go: no callback may reach them after this
   embedded_redis.stop();
   net::log_info("shutdown", "stopped");
   return 0;

@@ -18,6 +18,9 @@ struct Config {
   std::string redis_server_binary = "redis-server";  // used when starting our own Redis
   std::string jwt_secret;           // raw bytes (>= 32); empty = CHUHE_JWT_SECRET or <data>/jwt.secret
   int jwt_leeway_s = 30;            // clock skew tolerated on a token's exp/nbf/iat
+  int ai_threads = 1;               // worker threads searching for AI seats (each with its own hash)
+  int ai_hash_mb = 16;              // hash table per AI worker
+  int ai_max_queue = 256;           // AI moves waiting for a worker; more are refused
   int reconnect_grace_s = 60;       // a player away longer than this loses the game (abandoned)
   std::string ai_time_control = "10+5";  // of challenge_ai when the client names none
   // Per-address limits on account endpoints (token buckets): refill per minute and burst.

@@ -1,0 +1,360 @@
+#include "ai/engine/protocol.h"
+
+#include <algorithm>
+#include <cctype>
+#include <deque>
+#include <iostream>
+#include <optional>
+#include <random>
+#include <sstream>
+
+#include "ai/eval.h"
+#include "ai/levels.h"
+#include "rules/movegen.h"
+#include "rules/notation.h"
+#include "rules/perft.h"
+
+namespace chuhe::ai::engine {
+
+using rules::Move;
+using rules::Position;
+
+namespace {
+
+constexpr const char* kName = "Chuhe 0.1";
+constexpr const char* kAuthor = "the Chuhe authors";
+
+std::vector<std::string> split_words(std::string_view line) {
+  std::vector<std::string> w;
+  std::istringstream in{std::string(line)};
+  for (std::string s; in >> s;) w.push_back(s);
+  return w;
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  return s;
+}
+
+// A move as text with its rank numbers read as given: "h2e2" (ICCS, 0-9) and "h3e3" or "a10a9"
+// (Fairy-Stockfish's UCI, 1-10) both parse; which numbering applies is decided by legality.
+struct RawMove {
+  int ff, fr, tf, tr;
+};
+std::optional<RawMove> parse_raw(std::string_view s) {
+  RawMove m{};
+  std::size_t i = 0;
+  auto square = [&](int& f, int& r) {
+    if (i >= s.size()) return false;
+    const char c = char(std::tolower(static_cast<unsigned char>(s[i])));
+    if (c < 'a' || c > 'i') return false;
+    f = c - 'a';
+    ++i;
+    if (i >= s.size() || !std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+    r = s[i++] - '0';
+    if (r == 1 && i < s.size() && s[i] == '0') {
+      r = 10;
+      ++i;
+    }
+    return true;
+  };
+  if (!square(m.ff, m.fr) || !square(m.tf, m.tr) || i != s.size()) return std::nullopt;
+  return m;
+}
+
+// Plays `tokens` from fen with rank base 0 (ICCS) or 1 (Fairy-Stockfish); the moves if all legal.
+std::optional<std::vector<Move>> read_moves(std::string_view fen, const std::vector<std::string>& tokens, int base,
+                                            std::string& error) {
+  Position p;
+  if (p.set_fen(fen)) return std::nullopt;
+  std::deque<rules::StateInfo> states;
+  std::vector<Move> out;
+  for (const std::string& t : tokens) {
+    const auto raw = parse_raw(t);
+    if (!raw) {
+      error = "not a move: " + t;
+      return std::nullopt;
+    }
+    const int fr = raw->fr - base, tr = raw->tr - base;
+    if (fr < 0 || fr > 9 || tr < 0 || tr > 9) {
+      error = "rank out of range: " + t;
+      return std::nullopt;
+    }
+    const Move m(rules::square_at(raw->ff, fr), rules::square_at(raw->tf, tr));
+    if (m.from() == m.to() || !rules::is_legal(p, m)) {
+      error = "illegal move: " + t;
+      return std::nullopt;
+    }
+    p.do_move(m, states.emplace_back());
+    out.push_back(m);
+  }
+  return out;
+}
+
+std::string score_text(Score s, bool ucci) {
+  if (ucci) return "score " + std::to_string(s);
+  if (s >= kMateInMaxPly) return "score mate " + std::to_string((kMate - s + 1) / 2);
+  if (s <= -kMateInMaxPly) return "score mate -" + std::to_string((kMate + s) / 2);
+  return "score cp " + std::to_string(s);
+}
+
+}  // namespace
+
+ProtocolLoop::ProtocolLoop(std::ostream& out)
+    : out_(out), searcher_(std::make_unique<Searcher>(16)), fen_(Position::kStartFen) {}
+
+ProtocolLoop::~ProtocolLoop() {
+  searcher_->stop();
+  searcher_->wait();
+}
+
+void ProtocolLoop::send(const std::string& line) {
+  std::lock_guard lock(out_mu_);
+  out_ << line << '\n' << std::flush;
+}
+
+int ProtocolLoop::run(std::istream& in) {
+  for (std::string line; std::getline(in, line);)
+    if (!handle(line)) return 0;
+  // End of input: finish like `quit`.
+  searcher_->stop();
+  searcher_->wait();
+  return 0;
+}
+
+bool ProtocolLoop::handle(std::string_view line) {
+  const std::vector<std::string> w = split_words(line);
+  if (w.empty()) return true;
+  const std::string& cmd = w[0];
+  if (cmd == "uci") {
+    cmd_uci();
+  } else if (cmd == "ucci") {
+    cmd_ucci();
+  } else if (cmd == "isready") {
+    send("readyok");
+  } else if (cmd == "setoption") {
+    cmd_setoption(w);
+  } else if (cmd == "ucinewgame") {
+    searcher_->stop();
+    searcher_->new_game();
+  } else if (cmd == "position") {
+    cmd_position(w);
+  } else if (cmd == "go") {
+    if (w.size() >= 3 && w[1] == "perft") {
+      cmd_perft(std::max(1, std::atoi(w[2].c_str())));
+    } else {
+      cmd_go(w);
+    }
+  } else if (cmd == "stop") {
+    searcher_->stop();
+  } else if (cmd == "ponderhit") {
+    // Pondering is not offered (no Ponder option); nothing to do.
+  } else if (cmd == "quit") {
+    searcher_->stop();
+    searcher_->wait();
+    if (mode_ == Mode::Ucci) send("bye");
+    return false;
+  } else if (cmd == "bench") {
+    cmd_bench(w);
+  } else if (cmd == "perft" && w.size() >= 2) {
+    cmd_perft(std::max(1, std::atoi(w[1].c_str())));
+  } else if (cmd == "d") {
+    searcher_->wait();
+    send("fen " + searcher_->position().fen());
+  } else if (cmd == "eval") {
+    searcher_->wait();
+    send("eval " + std::to_string(evaluate(searcher_->position())) + " (side to move)");
+  } else {
+    send("info string unknown command: " + std::string(line));
+  }
+  return true;
+}
+
+void ProtocolLoop::cmd_uci() {
+  mode_ = Mode::Uci;
+  send(std::string("id name ") + kName);
+  send(std::string("id author ") + kAuthor);
+  send("option name Hash type spin default 16 min 1 max 4096");
+  send("option name Threads type spin default 1 min 1 max 1");
+  send("option name Level type spin default 8 min 1 max 8");
+  send("option name Seed type spin default 0 min 0 max 2147483647");
+  send("option name Move Overhead type spin default 10 min 0 max 5000");
+  send("option name Clear Hash type button");
+  send("option name UCI_Variant type combo default xiangqi var xiangqi");
+  send("uciok");
+}
+
+void ProtocolLoop::cmd_ucci() {
+  mode_ = Mode::Ucci;
+  send(std::string("id name ") + kName);
+  send(std::string("id author ") + kAuthor);
+  send("option hashsize type spin min 1 max 4096 default 16");
+  send("option level type spin min 1 max 8 default 8");
+  send("option seed type spin min 0 max 2147483647 default 0");
+  send("ucciok");
+}
+
+void ProtocolLoop::cmd_setoption(const std::vector<std::string>& w) {
+  // UCI: setoption name <name words> [value <value words>]; UCCI: setoption <name> <value>.
+  std::string name, value;
+  if (w.size() >= 2 && w[1] == "name") {
+    std::size_t i = 2;
+    for (; i < w.size() && w[i] != "value"; ++i) name += (name.empty() ? "" : " ") + w[i];
+    for (++i; i < w.size(); ++i) value += (value.empty() ? "" : " ") + w[i];
+  } else if (w.size() >= 2) {
+    name = w[1];
+    for (std::size_t i = 2; i < w.size(); ++i) value += (value.empty() ? "" : " ") + w[i];
+  }
+  set_option(lower(name), value);
+}
+
+void ProtocolLoop::set_option(std::string name, const std::string& value) {
+  const long n = std::atol(value.c_str());
+  if (name == "hash" || name == "hashsize") {
+    searcher_->stop();
+    searcher_->set_hash_mb(std::size_t(std::clamp(n, 1L, 4096L)));
+  } else if (name == "level") {
+    level_ = std::clamp(int(n), kMinLevel, kMaxLevel);
+  } else if (name == "seed") {
+    seed_ = std::uint64_t(std::max(n, 0L));
+  } else if (name == "move overhead") {
+    move_overhead_ms_ = std::clamp(int(n), 0, 5000);
+  } else if (name == "clear hash") {
+    searcher_->stop();
+    searcher_->new_game();
+  } else if (name == "uci_variant") {
+    if (lower(value) != "xiangqi") send("info string only xiangqi is supported");
+  } else if (name == "threads") {
+    if (n != 1) send("info string Threads is fixed at 1");
+  } else {
+    send("info string unknown option: " + name);
+  }
+}
+
+void ProtocolLoop::cmd_position(const std::vector<std::string>& w) {
+  std::size_t i = 1;
+  std::string fen;
+  if (i < w.size() && w[i] == "startpos") {
+    fen = std::string(Position::kStartFen);
+    ++i;
+  } else if (i < w.size() && w[i] == "fen") {
+    for (++i; i < w.size() && w[i] != "moves"; ++i) fen += (fen.empty() ? "" : " ") + w[i];
+  } else {
+    send("info string position: expected startpos or fen");
+    return;
+  }
+  std::vector<std::string> tokens;
+  if (i < w.size() && w[i] == "moves")
+    for (++i; i < w.size(); ++i) tokens.push_back(w[i]);
+
+  Position check;
+  if (auto err = check.set_fen(fen)) {
+    send("info string bad fen: " + err->message);
+    return;
+  }
+  std::string error;
+  auto moves = read_moves(fen, tokens, 0, error);
+  if (!moves && mode_ == Mode::Uci) {
+    std::string error1;
+    moves = read_moves(fen, tokens, 1, error1);
+  }
+  if (!moves) {
+    // Keep the legal prefix, as engines usually do, and say where it went wrong.
+    send("info string " + error);
+    std::vector<std::string> prefix = tokens;
+    while (!prefix.empty() && !moves) {
+      prefix.pop_back();
+      std::string e;
+      moves = read_moves(fen, prefix, 0, e);
+    }
+    if (!moves) moves.emplace();
+  }
+  searcher_->stop();
+  searcher_->wait();
+  fen_ = fen;
+  moves_ = *moves;
+  searcher_->set_position(fen_, moves_);
+}
+
+std::string ProtocolLoop::format_info(const SearchInfo& info) const {
+  std::ostringstream s;
+  const bool ucci = mode_ == Mode::Ucci;
+  s << "info depth " << info.depth << " seldepth " << info.seldepth;
+  if (!ucci) s << " multipv 1";
+  s << ' ' << score_text(info.score, ucci);
+  if (info.lowerbound) s << " lowerbound";
+  if (info.upperbound) s << " upperbound";
+  s << " nodes " << info.nodes << " nps " << info.nps;
+  if (!ucci) s << " hashfull " << info.hashfull;
+  s << " time " << info.time_ms << " pv";
+  for (Move m : info.pv) s << ' ' << rules::to_iccs(m);
+  return s.str();
+}
+
+void ProtocolLoop::cmd_go(const std::vector<std::string>& w) {
+  searcher_->stop();
+  searcher_->wait();
+  SearchLimits limits;
+  limits.level = level_;
+  limits.move_overhead_ms = move_overhead_ms_;
+  const int us = int(searcher_->position().side_to_move());
+  auto num = [&](std::size_t i) { return i < w.size() ? std::atoll(w[i].c_str()) : 0LL; };
+  for (std::size_t i = 1; i < w.size(); ++i) {
+    const std::string& k = w[i];
+    if (k == "infinite") limits.infinite = true;
+    else if (k == "depth") limits.depth = int(num(++i));
+    else if (k == "nodes") limits.nodes = std::uint64_t(num(++i));
+    else if (k == "movetime") limits.movetime_ms = int(num(++i));
+    else if (k == "movestogo") limits.movestogo = int(num(++i));
+    else if (k == "wtime") limits.time_ms[0] = int(num(++i));
+    else if (k == "btime") limits.time_ms[1] = int(num(++i));
+    else if (k == "winc") limits.inc_ms[0] = int(num(++i));
+    else if (k == "binc") limits.inc_ms[1] = int(num(++i));
+    // UCCI: times are the side to move's ("time") and the opponent's ("opptime").
+    else if (k == "time") limits.time_ms[us] = int(num(++i));
+    else if (k == "increment") limits.inc_ms[us] = int(num(++i));
+    else if (k == "opptime") limits.time_ms[1 - us] = int(num(++i));
+    else if (k == "oppincrement") limits.inc_ms[1 - us] = int(num(++i));
+    // "ponder", "draw", "searchmoves" and unknown words are ignored.
+  }
+  limits.seed = seed_ ? seed_ : std::uint64_t(std::random_device{}()) << 32 | std::random_device{}();
+  const bool ucci = mode_ == Mode::Ucci;
+  searcher_->go(
+      limits, [this](const SearchInfo& info) { send(format_info(info)); },
+      [this, ucci](const SearchResult& r) {
+        if (!r.best) {
+          send(ucci ? "nobestmove" : "bestmove (none)");
+          return;
+        }
+        std::string line = "bestmove " + rules::to_iccs(r.best);
+        if (r.ponder) line += " ponder " + rules::to_iccs(r.ponder);
+        send(line);
+      });
+}
+
+void ProtocolLoop::cmd_perft(int depth) {
+  searcher_->stop();
+  searcher_->wait();
+  Position p;
+  if (p.set_fen(fen_)) return;
+  std::deque<rules::StateInfo> states;
+  for (Move m : moves_) p.do_move(m, states.emplace_back());
+  std::uint64_t total = 0;
+  for (const rules::DivideEntry& e : rules::perft_divide(p, depth)) {
+    send(rules::to_iccs(e.move) + ": " + std::to_string(e.nodes));
+    total += e.nodes;
+  }
+  send("");
+  send("Nodes searched: " + std::to_string(total));
+}
+
+void ProtocolLoop::cmd_bench(const std::vector<std::string>& w) {
+  searcher_->stop();
+  searcher_->wait();
+  const int depth = w.size() >= 2 ? std::max(1, std::atoi(w[1].c_str())) : 0;
+  std::lock_guard lock(out_mu_);
+  run_bench(out_, depth);
+  out_ << std::flush;
+}
+
+}  // namespace chuhe::ai::engine

@@ -1,0 +1,321 @@
+// chuhe-engine as a child process (posix_spawn, stdin/stdout on pipes; always killed and reaped):
+// scripted UCI and UCCI sessions, legal bestmoves from the perft suite's positions, `stop` after
+// `go infinite` answered within 50 ms, `go perft 3`, and the bench signature twice.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <deque>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "rules/movegen.h"
+#include "rules/notation.h"
+#include "rules/position.h"
+
+extern char** environ;
+
+namespace chuhe::ai {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+const std::string kEngine = std::string(CHUHE_BIN_DIR) + "/chuhe-engine";
+
+// The engine process. The destructor sends quit, then SIGKILL if needed, and always reaps.
+class Engine {
+ public:
+  explicit Engine(std::vector<std::string> args = {}) {
+    int in[2], out[2];
+    if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) return;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    args.insert(args.begin(), kEngine);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    if (posix_spawn(&pid_, kEngine.c_str(), &fa, nullptr, argv.data(), environ) != 0) pid_ = -1;
+    posix_spawn_file_actions_destroy(&fa);
+    close(in[0]);
+    close(out[1]);
+    to_ = in[1];
+    from_ = out[0];
+  }
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+  ~Engine() {
+    if (pid_ > 0) {
+      send("quit");
+      close(to_);
+      to_ = -1;
+      int status = 0;
+      bool reaped = false;
+      for (int i = 0; i < 100 && !reaped; ++i) {
+        reaped = waitpid(pid_, &status, WNOHANG) == pid_;
+        if (!reaped) std::this_thread::sleep_for(10ms);
+      }
+      if (!reaped) {
+        kill(pid_, SIGKILL);
+        waitpid(pid_, &status, 0);
+      }
+    }
+    if (to_ >= 0) close(to_);
+    if (from_ >= 0) close(from_);
+  }
+
+  bool started() const { return pid_ > 0; }
+
+  void send(const std::string& line) {
+    const std::string text = line + "\n";
+    std::size_t done = 0;
+    while (done < text.size()) {
+      const ssize_t n = write(to_, text.data() + done, text.size() - done);
+      if (n <= 0) return;
+      done += std::size_t(n);
+    }
+  }
+
+  std::optional<std::string> read_line(std::chrono::milliseconds timeout = 20s) {
+    const auto deadline = Clock::now() + timeout;
+    for (;;) {
+      const auto nl = buffer_.find('\n');
+      if (nl != std::string::npos) {
+        std::string line = buffer_.substr(0, nl);
+        buffer_.erase(0, nl + 1);
+        return line;
+      }
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      if (left.count() <= 0) return std::nullopt;
+      pollfd p{from_, POLLIN, 0};
+      if (poll(&p, 1, int(left.count())) <= 0) continue;
+      char chunk[4096];
+      const ssize_t n = read(from_, chunk, sizeof chunk);
+      if (n <= 0) return std::nullopt;
+      buffer_.append(chunk, std::size_t(n));
+    }
+  }
+
+  // Reads until a line starting with `prefix`; returns it (and collects what came before).
+  std::optional<std::string> expect(const std::string& prefix, std::chrono::milliseconds timeout = 20s,
+                                    std::vector<std::string>* before = nullptr) {
+    const auto deadline = Clock::now() + timeout;
+    while (Clock::now() < deadline) {
+      auto line = read_line(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()));
+      if (!line) return std::nullopt;
+      if (line->rfind(prefix, 0) == 0) return line;
+      if (before) before->push_back(*line);
+    }
+    return std::nullopt;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int to_ = -1, from_ = -1;
+  std::string buffer_;
+};
+
+std::vector<std::string> suite_fens(std::size_t max) {
+  std::ifstream in(std::string(CHUHE_SHARED_DATA_DIR) + "/perft-suite.tsv");
+  std::vector<std::string> out;
+  for (std::string line; std::getline(in, line) && out.size() < max;) {
+    if (line.empty() || line[0] == '#') continue;
+    const std::string fen = line.substr(0, line.find('\t'));
+    rules::Position p;
+    if (p.set_fen(fen) || !rules::has_legal_move(p)) continue;  // skip positions with no legal move
+    out.push_back(fen);
+  }
+  return out;
+}
+
+std::string move_of(const std::string& bestmove_line) {
+  std::istringstream in(bestmove_line);
+  std::string w, m;
+  in >> w >> m;
+  return m;
+}
+
+bool legal_in(const std::string& fen, const std::string& iccs) {
+  rules::Position p;
+  if (p.set_fen(fen)) return false;
+  const auto m = rules::parse_iccs(iccs);
+  return m && rules::is_legal(p, *m);
+}
+
+TEST(EngineUci, HandshakeOptionsAndLegalMovesFromSuitePositions) {
+  Engine e;
+  ASSERT_TRUE(e.started());
+  e.send("uci");
+  std::vector<std::string> lines;
+  ASSERT_TRUE(e.expect("uciok", 10s, &lines));
+  bool has_level = false, has_hash = false, has_variant = false;
+  for (const auto& l : lines) {
+    has_level |= l.find("option name Level") == 0;
+    has_hash |= l.find("option name Hash") == 0;
+    has_variant |= l.find("option name UCI_Variant") == 0;
+  }
+  EXPECT_TRUE(has_level && has_hash && has_variant);
+  e.send("setoption name UCI_Variant value xiangqi");
+  e.send("setoption name Hash value 8");
+  e.send("ucinewgame");
+  e.send("isready");
+  ASSERT_TRUE(e.expect("readyok", 10s));
+
+  const auto fens = suite_fens(50);
+  ASSERT_GE(fens.size(), 40u);
+  for (const std::string& fen : fens) {
+    e.send("position fen " + fen);
+    e.send("go depth 3");
+    std::vector<std::string> info;
+    const auto best = e.expect("bestmove", 20s, &info);
+    ASSERT_TRUE(best) << fen;
+    EXPECT_TRUE(legal_in(fen, move_of(*best))) << fen << ": " << *best;
+    ASSERT_FALSE(info.empty());
+    EXPECT_NE(info.back().find("info depth 3"), std::string::npos) << info.back();
+  }
+}
+
+TEST(EngineUci, MovesInBothRankNumberings) {
+  Engine e;
+  e.send("uci");
+  ASSERT_TRUE(e.expect("uciok"));
+  // ICCS (ranks 0-9) and Fairy-Stockfish's UCI numbering (ranks 1-10) of the same moves.
+  e.send("position startpos moves h2e2 h9g7");
+  e.send("d");
+  const auto a = e.expect("fen ");
+  e.send("position startpos moves h3e3 h10g8");
+  e.send("d");
+  const auto b = e.expect("fen ");
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(*a, *b);
+  EXPECT_EQ(a->substr(4, a->find(' ', 4) - 4), "rnbakab1r/9/1c4nc1/p1p1p1p1p/9/9/P1P1P1P1P/1C2C4/9/RNBAKABNR");
+  e.send("go movetime 50");
+  const auto best = e.expect("bestmove");
+  ASSERT_TRUE(best);
+  const auto m = move_of(*best);
+  // Output is ICCS: four characters, ranks 0-9.
+  EXPECT_EQ(m.size(), 4u);
+}
+
+TEST(EngineUci, StopAfterGoInfiniteAnswersWithin50ms) {
+  Engine e;
+  e.send("uci");
+  ASSERT_TRUE(e.expect("uciok"));
+  e.send("position startpos");
+  e.send("isready");
+  ASSERT_TRUE(e.expect("readyok"));
+  // The engine answers within a millisecond or two; on a machine loaded by other jobs a round can
+  // wait for the CPU, so two of three rounds must make 50 ms and none may take 500 ms.
+  int fast = 0;
+  for (int round = 0; round < 3; ++round) {
+    e.send("go infinite");
+    std::this_thread::sleep_for(300ms);
+    // Drain what the search printed so far so that the timing measures only the answer.
+    while (e.read_line(1ms)) {
+    }
+    const auto t0 = Clock::now();
+    e.send("stop");
+    const auto best = e.expect("bestmove", 2s);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
+    ASSERT_TRUE(best);
+    fast += ms < 50;
+    EXPECT_LT(ms, 500) << "round " << round;
+    EXPECT_TRUE(legal_in(std::string(rules::Position::kStartFen), move_of(*best)));
+  }
+  EXPECT_GE(fast, 2);
+}
+
+TEST(EngineUci, PerftFromTheStartPosition) {
+  Engine e;
+  e.send("uci");
+  ASSERT_TRUE(e.expect("uciok"));
+  e.send("position startpos");
+  e.send("go perft 3");
+  std::vector<std::string> divide;
+  const auto total = e.expect("Nodes searched:", 30s, &divide);
+  ASSERT_TRUE(total);
+  EXPECT_EQ(*total, "Nodes searched: 79666");
+  int moves = 0;
+  for (const auto& l : divide) moves += l.find(": ") != std::string::npos;
+  EXPECT_EQ(moves, 44);
+}
+
+TEST(EngineUci, NoLegalMoveGivesBestmoveNone) {
+  Engine e;
+  e.send("uci");
+  ASSERT_TRUE(e.expect("uciok"));
+  e.send("position fen 4k4/8R/9/9/9/9/9/9/9/R2K5 w - - 0 1 moves a0a9");
+  e.send("go depth 3");
+  const auto best = e.expect("bestmove");
+  ASSERT_TRUE(best);
+  EXPECT_EQ(*best, "bestmove (none)");
+}
+
+TEST(EngineUcci, ScriptedSession) {
+  Engine e;
+  e.send("ucci");
+  ASSERT_TRUE(e.expect("ucciok"));
+  e.send("setoption hashsize 8");
+  e.send("setoption level 8");
+  e.send("isready");
+  ASSERT_TRUE(e.expect("readyok"));
+  const auto fens = suite_fens(20);
+  for (std::size_t i = 0; i < fens.size(); ++i) {
+    e.send("position fen " + fens[i]);
+    e.send(i % 2 ? "go depth 3" : "go time 2000 increment 0 opptime 2000");
+    std::vector<std::string> info;
+    const auto best = e.expect("bestmove", 20s, &info);
+    ASSERT_TRUE(best) << fens[i];
+    EXPECT_TRUE(legal_in(fens[i], move_of(*best))) << fens[i] << ": " << *best;
+    for (const auto& l : info) {
+      if (l.rfind("info depth", 0) == 0) {
+        EXPECT_EQ(l.find("score cp"), std::string::npos) << "UCCI scores have no 'cp'";
+      }
+    }
+  }
+  // A game in progress: position ... moves ..., then a move after it.
+  e.send("position fen rnbakabnr/9/1c5c1/p1p1p1p1p/9/9/P1P1P1P1P/1C5C1/9/RNBAKABNR w - - 0 1 moves h2e2 h9g7 h0g2");
+  e.send("go depth 4");
+  const auto best = e.expect("bestmove");
+  ASSERT_TRUE(best);
+  rules::Position p;
+  std::deque<rules::StateInfo> st;
+  ASSERT_FALSE(p.set_fen(rules::Position::kStartFen));
+  for (const char* m : {"h2e2", "h9g7", "h0g2"}) p.do_move(*rules::parse_iccs(m), st.emplace_back());
+  const auto m = rules::parse_iccs(move_of(*best));
+  ASSERT_TRUE(m);
+  EXPECT_TRUE(rules::is_legal(p, *m));
+  e.send("position fen 4k4/8R/9/9/9/9/9/9/9/R2K5 w - - 0 1 moves a0a9");
+  e.send("go depth 2");
+  EXPECT_TRUE(e.expect("nobestmove"));
+  e.send("quit");
+  EXPECT_TRUE(e.expect("bye"));
+}
+
+TEST(EngineBench, SameNodeCountOnTwoRuns) {
+  std::string signature[2];
+  for (auto& sig : signature) {
+    Engine e({"bench"});
+    const auto line = e.expect("Nodes searched", 60s);
+    ASSERT_TRUE(line);
+    sig = *line;
+  }
+  EXPECT_EQ(signature[0], signature[1]);
+  EXPECT_NE(signature[0].find(": "), std::string::npos);
+}
+
+}  // namespace
+}  // namespace chuhe::ai
