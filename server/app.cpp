@@ -20,6 +20,7 @@
 #include "rooms/journal.h"
 #include "server/ai_seats.h"
 #include "server/embedded_redis.h"
+#include "server/sqlite_journal.h"
 #include "server/routes.h"
 #include "server/services.h"
 
@@ -61,6 +62,19 @@ std::string rooms_metrics(const rooms::Hub& hub, const ai::WorkerPoolStats& ai) 
   gauge("chuhe_ai_jobs_total", "AI moves answered", double(ai.jobs_done), "counter");
   gauge("chuhe_ai_jobs_failed_total", "AI jobs answered with an error", double(ai.jobs_failed), "counter");
   gauge("chuhe_ai_job_seconds_total", "time spent searching AI moves", ai.total_job_ms / 1000.0, "counter");
+  return out;
+}
+
+std::string journal_metrics(const persistence::GameJournalStats& j) {
+  std::string out;
+  auto line = [&](const char* name, const char* help, const char* type, double value) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " +
+           std::to_string(value) + "\n";
+  };
+  line("chuhe_journal_records_total", "records written to the move journal", "counter", double(j.records));
+  line("chuhe_journal_commits_total", "group commits (fsyncs) of the move journal", "counter", double(j.commits));
+  line("chuhe_journal_commit_seconds_total", "time spent committing", "counter", double(j.total_commit_us) / 1e6);
+  line("chuhe_journal_queue_length", "records waiting for the next commit", "gauge", double(j.queue_length));
   return out;
 }
 
@@ -138,7 +152,15 @@ int run_server(const Config& config) {
   asio::io_context ioc{threads};
 
   // The rooms: games on strands of the io_context; moves journaled before they are broadcast.
-  auto journal = std::make_shared<rooms::MemoryJournal>();  // not durable yet: the SQLite journal replaces it
+  std::string journal_error;
+  persistence::GameJournalOptions journal_options;
+  journal_options.path = fs::path(config.data_dir) / "journal.sqlite3";
+  std::shared_ptr<persistence::GameJournal> move_journal = persistence::GameJournal::open(journal_options, journal_error);
+  if (!move_journal) {
+    net::log_error("startup", "journal: " + journal_error);
+    return 1;
+  }
+  auto journal = std::make_shared<SqliteJournal>(move_journal);
   ai::WorkerPoolOptions ai_options;
   ai_options.workers = config.ai_threads;
   ai_options.hash_mb = static_cast<std::size_t>(config.ai_hash_mb);
@@ -146,7 +168,9 @@ int run_server(const Config& config) {
   auto ai_pool = std::make_shared<ai::WorkerPool>(ai_options);
   auto ai_seats = std::make_shared<PoolAiPlayer>(ai_pool);
   auto hub = std::make_shared<rooms::Hub>(ioc.get_executor(), rooms_config(config), journal, ai_seats);
-  ctx->extra_metrics = [hub, ai_pool] { return rooms_metrics(*hub, ai_pool->stats()); };
+  ctx->extra_metrics = [hub, ai_pool, move_journal] {
+    return rooms_metrics(*hub, ai_pool->stats()) + journal_metrics(move_journal->stats());
+  };
   hub->start();
   ctx->on_upgrade = [ctx, hub](boost::beast::tcp_stream stream, net::Request req, net::RequestInfo info,
                                boost::beast::flat_buffer buffer) {
