@@ -142,6 +142,13 @@ int run_server(const Config& config) {
     return 1;
   }
 
+  // Say "serving" only once Redis answers, so the first sign-in is not a 503 because the client was
+  // still connecting. A Redis that stays down does not stop the start: auth answers 503 until it is up.
+  auto redis_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!services.redis->available() && std::chrono::steady_clock::now() < redis_deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  if (!services.redis->available()) net::log_warn("startup", "redis at " + redis_address + " is not answering yet");
+
   auto ctx = std::make_shared<net::ServerContext>();
   ctx->config = config.net;
   if (ctx->config.web_root.empty()) ctx->config.web_root = default_web_root();
