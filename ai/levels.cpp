@@ -12,9 +12,9 @@ namespace {
 constexpr LevelSpec kLevels[] = {
     {1, 1, 400, 120, "beginner: one ply plus captures, wide choice"},
     {2, 2, 1'500, 90, "novice"},
-    {3, 3, 5'000, 60, "casual"},
-    {4, 4, 20'000, 40, "club"},
-    {5, 6, 80'000, 25, "strong club"},
+    {3, 3, 8'000, 50, "casual"},
+    {4, 5, 40'000, 30, "club"},
+    {5, 6, 100'000, 20, "strong club"},
     {6, 8, 300'000, 12, "expert"},
     {7, 12, 1'500'000, 5, "master"},
     {8, 0, 0, 0, "full strength: limited only by time"},

@@ -8,6 +8,7 @@
 
 int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
+  std::cin.tie(nullptr);  // see ProtocolLoop::run: output is flushed per line, under a lock
   chuhe::ai::engine::ProtocolLoop loop(std::cout);
   if (argc >= 2) {
     // Arguments are one command (Stockfish convention: `chuhe-engine bench`).

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <cstdlib>
 #include <deque>
 #include <iostream>
 #include <optional>
@@ -101,7 +103,11 @@ std::string score_text(Score s, bool ucci) {
 }  // namespace
 
 ProtocolLoop::ProtocolLoop(std::ostream& out)
-    : out_(out), searcher_(std::make_unique<Searcher>(16)), fen_(Position::kStartFen) {}
+    : out_(out), searcher_(std::make_unique<Searcher>(16)), fen_(Position::kStartFen) {
+  // CHUHE_ENGINE_LOG=FILE: every line in and out, with microseconds since start (debugging GUIs
+  // and match tools).
+  if (const char* path = std::getenv("CHUHE_ENGINE_LOG"); path && *path) log_.open(path, std::ios::app);
+}
 
 ProtocolLoop::~ProtocolLoop() {
   searcher_->stop();
@@ -111,9 +117,18 @@ ProtocolLoop::~ProtocolLoop() {
 void ProtocolLoop::send(const std::string& line) {
   std::lock_guard lock(out_mu_);
   out_ << line << '\n' << std::flush;
+  if (log_) log_ << elapsed_us() << " > " << line << std::endl;
+}
+
+long long ProtocolLoop::elapsed_us() const {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_).count();
 }
 
 int ProtocolLoop::run(std::istream& in) {
+  // std::cin is tied to std::cout: every read would flush cout from this thread, outside out_mu_,
+  // racing the search thread's writes (seen as a stale `bestmove` sent twice). Lines are flushed
+  // one by one in send() anyway.
+  in.tie(nullptr);
   for (std::string line; std::getline(in, line);)
     if (!handle(line)) return 0;
   // End of input: finish like `quit`.
@@ -123,6 +138,10 @@ int ProtocolLoop::run(std::istream& in) {
 }
 
 bool ProtocolLoop::handle(std::string_view line) {
+  if (log_) {
+    std::lock_guard lock(out_mu_);
+    log_ << elapsed_us() << " < " << line << std::endl;
+  }
   const std::vector<std::string> w = split_words(line);
   if (w.empty()) return true;
   const std::string& cmd = w[0];

@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstdint>
+#include <chrono>
+#include <fstream>
 #include <iosfwd>
 #include <memory>
 #include <mutex>
@@ -41,6 +43,7 @@ class ProtocolLoop {
   void cmd_bench(const std::vector<std::string>& w);
   void set_option(std::string name, const std::string& value);
   std::string format_info(const SearchInfo& info) const;
+  long long elapsed_us() const;
 
   std::ostream& out_;
   std::mutex out_mu_;
@@ -51,6 +54,8 @@ class ProtocolLoop {
   int level_ = 8;
   int move_overhead_ms_ = 10;
   std::uint64_t seed_ = 0;  // 0 = a fresh random seed per search
+  std::ofstream log_;       // CHUHE_ENGINE_LOG: a transcript of the session
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 
 // The bench: a fixed set of positions, each searched to a fixed depth on a cleared 16 MB table.

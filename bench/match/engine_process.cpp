@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 extern char** environ;
@@ -171,7 +173,19 @@ std::optional<std::string> EngineProcess::go(const std::string& fen, const std::
   }
 }
 
+namespace {
+// CHUHE_MATCH_TRACE=1: every line to and from every engine on stderr, with the engine's pid.
+bool trace_enabled() {
+  static const bool on = [] {
+    const char* v = std::getenv("CHUHE_MATCH_TRACE");
+    return v && *v && *v != '0';
+  }();
+  return on;
+}
+}  // namespace
+
 bool EngineProcess::send(std::string_view line) {
+  if (trace_enabled()) std::fprintf(stderr, "[%d] -> %.*s\n", int(pid_), int(line.size()), line.data());
   if (to_ < 0) return false;
   std::string text(line);
   text += '\n';
@@ -192,6 +206,7 @@ std::optional<std::string> EngineProcess::read_line(std::chrono::milliseconds ti
       std::string line = buffer_.substr(0, nl);
       buffer_.erase(0, nl + 1);
       if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (trace_enabled()) std::fprintf(stderr, "[%d] <- %s\n", int(pid_), line.c_str());
       return line;
     }
     if (from_ < 0) return std::nullopt;

@@ -238,6 +238,46 @@ TEST(EngineUci, StopAfterGoInfiniteAnswersWithin50ms) {
   EXPECT_GE(fast, 2);
 }
 
+TEST(EngineUci, ExactlyOneBestmovePerGoUnderRapidFire) {
+  // Level 1 answers within a millisecond, while the loop thread is already reading the next
+  // command: the case where a stream flush outside the output lock once re-sent a stale bestmove.
+  Engine e;
+  e.send("uci");
+  ASSERT_TRUE(e.expect("uciok"));
+  e.send("setoption name Level value 1");
+  std::vector<std::string> moves;
+  for (int i = 0; i < 600; ++i) {
+    std::string cmd = "position startpos";
+    if (!moves.empty()) {
+      cmd += " moves";
+      for (const auto& m : moves) cmd += " " + m;
+    }
+    e.send(cmd);
+    e.send("go movetime 100");
+    std::vector<std::string> before;
+    const auto best = e.expect("bestmove", 10s, &before);
+    ASSERT_TRUE(best);
+    const std::string m = move_of(*best);
+    if (m == "(none)" || moves.size() > 40) {
+      moves.clear();
+      continue;
+    }
+    // Each answer follows its own search's info line, and is legal where it was asked.
+    ASSERT_FALSE(before.empty()) << "a bestmove with no search before it: " << *best;
+    rules::Position p;
+    std::deque<rules::StateInfo> st;
+    ASSERT_FALSE(p.set_fen(rules::Position::kStartFen));
+    for (const auto& x : moves) p.do_move(*rules::parse_iccs(x), st.emplace_back());
+    const auto mv = rules::parse_iccs(m);
+    ASSERT_TRUE(mv && rules::is_legal(p, *mv)) << m << " at ply " << moves.size();
+    moves.push_back(m);
+  }
+  e.send("isready");
+  std::vector<std::string> rest;
+  ASSERT_TRUE(e.expect("readyok", 10s, &rest));
+  for (const auto& l : rest) EXPECT_NE(l.rfind("bestmove", 0), 0u) << "an extra " << l;
+}
+
 TEST(EngineUci, PerftFromTheStartPosition) {
   Engine e;
   e.send("uci");
