@@ -361,8 +361,11 @@ Score SearchCore::qsearch(Stack* ss, Score alpha, Score beta, int qdepth) {
 
   const bool in_check = pos.in_check();
   if (ply >= kMaxPly - 1) return in_check ? kDraw : evaluate(pos);
-  // Evasions are quiet moves, so a checking sequence can repeat: keep the rules' verdict.
-  if (in_check && pos.rule60() >= 4) {
+  // The rules' verdict on repetitions, as in search(). At the horizon (qdepth 0) the last move came
+  // from the main search and may have been a quiet one that completes a perpetual chase (a
+  // one-ply search sees nothing else); below it only quiet evasions keep rule60 >= 4, since a
+  // capture resets it, so a checking sequence that repeats is judged too.
+  if (pos.rule60() >= 4) {
     Score ruled;
     if (repetition_score(ply, ruled)) return ruled;
   }

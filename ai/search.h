@@ -7,8 +7,9 @@
 // razoring, futility and late-move pruning near the leaves; late-move reductions; check extensions;
 // mate distance pruning; ordering by hash move, MVV-LVA, killers, counter-moves, history and
 // continuation history. Repetitions inside the search are decided as the rules decide them
-// (rules::detect_repetition, twofold inside the tree): a perpetual checker loses, otherwise a
-// draw. Nothing is allocated per node; the stop flag is polled every 1024 nodes.
+// (rules::detect_repetition, twofold inside the tree, also at the quiescence horizon): a
+// perpetual checker or chaser loses, otherwise a draw. Nothing is allocated per node; the stop
+// flag is polled every 1024 nodes.
 #pragma once
 
 #include <array>

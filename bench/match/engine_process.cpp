@@ -40,9 +40,12 @@ std::optional<RawMove> parse_raw_move(std::string_view s) {
   return m;
 }
 
-bool EngineProcess::start(const EngineConfig& config, std::string& error) {
+bool EngineProcess::spawn(const std::vector<std::string>& args, std::string& error) {
   kill();
-  config_ = config;
+  if (args.empty()) {
+    error = "nothing to run";
+    return false;
+  }
   int in[2], out[2];
   if (pipe2(in, O_CLOEXEC) != 0) {
     error = "pipe failed";
@@ -59,9 +62,10 @@ bool EngineProcess::start(const EngineConfig& config, std::string& error) {
   posix_spawn_file_actions_adddup2(&fa, in[0], 0);
   posix_spawn_file_actions_adddup2(&fa, out[1], 1);
   posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-  const std::string script = "exec " + config.command;
-  const char* argv[] = {"/bin/sh", "-c", script.c_str(), nullptr};
-  const int rc = posix_spawn(&pid_, "/bin/sh", &fa, nullptr, const_cast<char* const*>(argv), environ);
+  std::vector<char*> argv;
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  const int rc = posix_spawn(&pid_, argv[0], &fa, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&fa);
   close(in[0]);
   close(out[1]);
@@ -69,12 +73,21 @@ bool EngineProcess::start(const EngineConfig& config, std::string& error) {
   from_ = out[0];
   if (rc != 0) {
     pid_ = -1;
-    error = "cannot spawn: " + config.command;
+    error = "cannot spawn: " + args[0];
     kill();
     return false;
   }
   // A dead engine must not kill us with SIGPIPE when we write to it.
   signal(SIGPIPE, SIG_IGN);
+  return true;
+}
+
+bool EngineProcess::start(const EngineConfig& config, std::string& error) {
+  config_ = config;
+  if (!spawn({"/bin/sh", "-c", "exec " + config.command}, error)) {
+    if (error.rfind("cannot spawn", 0) == 0) error = "cannot spawn: " + config.command;
+    return false;
+  }
 
   name_ = config.command;
   const bool uci = config.protocol == Protocol::Uci;
@@ -223,6 +236,18 @@ std::optional<std::string> EngineProcess::read_line(std::chrono::milliseconds ti
     }
     buffer_.append(chunk, std::size_t(n));
   }
+}
+
+std::optional<std::string> EngineProcess::read_until(std::string_view prefix, std::chrono::milliseconds timeout,
+                                                     std::vector<std::string>* before) {
+  const auto deadline = Clock::now() + timeout;
+  while (Clock::now() < deadline) {
+    auto line = read_line(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()));
+    if (!line) return std::nullopt;
+    if (line->rfind(prefix, 0) == 0) return line;
+    if (before) before->push_back(*line);
+  }
+  return std::nullopt;
 }
 
 bool EngineProcess::wait_for(std::string_view token, std::chrono::milliseconds timeout) {

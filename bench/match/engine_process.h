@@ -1,5 +1,7 @@
-// EngineProcess: a UCI or UCCI engine run as a child process (posix_spawn, stdin/stdout on pipes),
-// spoken to line by line with timeouts. The destructor always kills and reaps the child.
+// EngineProcess: a UCI or UCCI engine run as a child process (posix_spawn, stdin/stdout on pipes,
+// stderr to /dev/null), spoken to line by line with timeouts. The destructor always kills and
+// reaps the child. The one child-process client of the tree: bench/match, ai/tune and the
+// integration tests that drive chuhe-engine and fairy-stockfish (library chuhe_uci_client).
 // Moves cross this interface in ICCS (ranks 0-9); engines that number ranks 1-10 (Fairy-Stockfish
 // in UCI mode) are converted on the way in and out.
 #pragma once
@@ -33,6 +35,10 @@ class EngineProcess {
 
   // Starts the engine and runs the handshake (uci/ucci, options, isready). False on failure.
   bool start(const EngineConfig& config, std::string& error);
+  // Only starts the program argv[0] (a path) with these arguments, no shell and no handshake: for
+  // callers that script the protocol themselves (tests). False on failure. Also ignores SIGPIPE,
+  // so that writing to a child that died fails instead of killing us.
+  bool spawn(const std::vector<std::string>& argv, std::string& error);
   bool running() const { return pid_ > 0; }
   const std::string& name() const { return name_; }
 
@@ -44,6 +50,10 @@ class EngineProcess {
   // Raw access, for the opening generator.
   bool send(std::string_view line);
   std::optional<std::string> read_line(std::chrono::milliseconds timeout);
+  // Reads lines until one starts with `prefix` and returns it (the lines before it go to `before`
+  // if given); nullopt on timeout or end of output.
+  std::optional<std::string> read_until(std::string_view prefix, std::chrono::milliseconds timeout,
+                                        std::vector<std::string>* before = nullptr);
   std::string to_engine(const std::string& iccs) const;
   std::optional<std::string> from_engine(const std::string& move) const;
 

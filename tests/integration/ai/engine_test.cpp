@@ -1,13 +1,7 @@
-// chuhe-engine as a child process (posix_spawn, stdin/stdout on pipes; always killed and reaped):
+// chuhe-engine as a child process (bench::EngineProcess; always killed and reaped):
 // scripted UCI and UCCI sessions, legal bestmoves from the perft suite's positions, `stop` after
 // `go infinite` answered within 50 ms, `go perft 3`, and the bench signature twice.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -19,11 +13,10 @@
 #include <thread>
 #include <vector>
 
+#include "bench/match/engine_process.h"
 #include "rules/movegen.h"
 #include "rules/notation.h"
 #include "rules/position.h"
-
-extern char** environ;
 
 namespace chuhe::ai {
 namespace {
@@ -33,99 +26,23 @@ using Clock = std::chrono::steady_clock;
 
 const std::string kEngine = std::string(CHUHE_BIN_DIR) + "/chuhe-engine";
 
-// The engine process. The destructor sends quit, then SIGKILL if needed, and always reaps.
-class Engine {
+// The engine process (bench/match's client, library chuhe_uci_client), with the protocol scripted
+// here. The destructor sends quit, then SIGKILL if needed, and always reaps.
+class Engine : public bench::EngineProcess {
  public:
   explicit Engine(std::vector<std::string> args = {}) {
-    int in[2], out[2];
-    if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) return;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
     args.insert(args.begin(), kEngine);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    if (posix_spawn(&pid_, kEngine.c_str(), &fa, nullptr, argv.data(), environ) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&fa);
-    close(in[0]);
-    close(out[1]);
-    to_ = in[1];
-    from_ = out[0];
-  }
-  Engine(const Engine&) = delete;
-  Engine& operator=(const Engine&) = delete;
-  ~Engine() {
-    if (pid_ > 0) {
-      send("quit");
-      close(to_);
-      to_ = -1;
-      int status = 0;
-      bool reaped = false;
-      for (int i = 0; i < 100 && !reaped; ++i) {
-        reaped = waitpid(pid_, &status, WNOHANG) == pid_;
-        if (!reaped) std::this_thread::sleep_for(10ms);
-      }
-      if (!reaped) {
-        kill(pid_, SIGKILL);
-        waitpid(pid_, &status, 0);
-      }
-    }
-    if (to_ >= 0) close(to_);
-    if (from_ >= 0) close(from_);
+    std::string error;
+    spawn(args, error);
   }
 
-  bool started() const { return pid_ > 0; }
-
-  void send(const std::string& line) {
-    const std::string text = line + "\n";
-    std::size_t done = 0;
-    while (done < text.size()) {
-      const ssize_t n = write(to_, text.data() + done, text.size() - done);
-      if (n <= 0) return;
-      done += std::size_t(n);
-    }
-  }
-
-  std::optional<std::string> read_line(std::chrono::milliseconds timeout = 20s) {
-    const auto deadline = Clock::now() + timeout;
-    for (;;) {
-      const auto nl = buffer_.find('\n');
-      if (nl != std::string::npos) {
-        std::string line = buffer_.substr(0, nl);
-        buffer_.erase(0, nl + 1);
-        return line;
-      }
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-      if (left.count() <= 0) return std::nullopt;
-      pollfd p{from_, POLLIN, 0};
-      if (poll(&p, 1, int(left.count())) <= 0) continue;
-      char chunk[4096];
-      const ssize_t n = read(from_, chunk, sizeof chunk);
-      if (n <= 0) return std::nullopt;
-      buffer_.append(chunk, std::size_t(n));
-    }
-  }
+  bool started() const { return running(); }
 
   // Reads until a line starting with `prefix`; returns it (and collects what came before).
   std::optional<std::string> expect(const std::string& prefix, std::chrono::milliseconds timeout = 20s,
                                     std::vector<std::string>* before = nullptr) {
-    const auto deadline = Clock::now() + timeout;
-    while (Clock::now() < deadline) {
-      auto line = read_line(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()));
-      if (!line) return std::nullopt;
-      if (line->rfind(prefix, 0) == 0) return line;
-      if (before) before->push_back(*line);
-    }
-    return std::nullopt;
+    return read_until(prefix, timeout, before);
   }
-
- private:
-  pid_t pid_ = -1;
-  int to_ = -1, from_ = -1;
-  std::string buffer_;
 };
 
 std::vector<std::string> suite_fens(std::size_t max) {

@@ -1,16 +1,12 @@
 // Differential test: our legal moves against fairy-stockfish's, at every ply of seeded random
 // playouts. fairy-stockfish runs as a child process spoken to over pipes (UCI, variant xiangqi);
 // for each position we send `position fen F` and `go perft 1`, and read back its `MOVE: 1` lines
-// and `Nodes searched: N`. Its squares number ranks 1-10; ICCS numbers them 0-9.
+// and `Nodes searched: N`. Its squares number ranks 1-10; ICCS numbers them 0-9 (the conversion is
+// done here on the perft lines, which bench::EngineProcess does not parse).
 //
 // Environment: CHUHE_FAIRY_STOCKFISH (binary, default /usr/games/fairy-stockfish),
 // CHUHE_FSF_PLAYOUTS (default 2000), CHUHE_FSF_MAX_PLIES (default 80), CHUHE_FSF_SEED (default 1).
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,14 +18,12 @@
 #include <optional>
 #include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "bench/match/engine_process.h"
 #include "rules/movegen.h"
 #include "rules/notation.h"
 #include "rules/position.h"
-
-extern char** environ;
 
 namespace chuhe::rules {
 namespace {
@@ -41,100 +35,10 @@ int env_int(const char* name, int fallback) {
   return v && *v ? std::atoi(v) : fallback;
 }
 
-// A child process with its stdin and stdout on pipes. The destructor always reaps it: it asks it to
-// quit, waits up to two seconds, then kills it.
-class Child {
- public:
-  explicit Child(const std::string& path) {
-    int in[2], out[2];
-    if (pipe2(in, O_CLOEXEC) != 0) return;
-    if (pipe2(out, O_CLOEXEC) != 0) {
-      close(in[0]);
-      close(in[1]);
-      return;
-    }
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    std::vector<char*> argv{const_cast<char*>(path.c_str()), nullptr};
-    if (posix_spawn(&pid_, path.c_str(), &fa, nullptr, argv.data(), environ) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&fa);
-    close(in[0]);
-    close(out[1]);
-    to_ = in[1];
-    from_ = out[0];
-  }
-  Child(const Child&) = delete;
-  Child& operator=(const Child&) = delete;
-
-  ~Child() {
-    if (pid_ > 0) {
-      send("quit\n");
-      close(to_);
-      to_ = -1;
-      int status = 0;
-      bool reaped = false;
-      for (int i = 0; i < 200 && !reaped; ++i) {
-        reaped = waitpid(pid_, &status, WNOHANG) == pid_;
-        if (!reaped) std::this_thread::sleep_for(10ms);
-      }
-      if (!reaped) {
-        kill(pid_, SIGKILL);
-        waitpid(pid_, &status, 0);
-      }
-    }
-    if (to_ >= 0) close(to_);
-    if (from_ >= 0) close(from_);
-  }
-
-  bool running() const { return pid_ > 0; }
-
-  bool send(const std::string& text) {
-    std::size_t done = 0;
-    while (done < text.size()) {
-      const ssize_t n = write(to_, text.data() + done, text.size() - done);
-      if (n <= 0) return false;
-      done += std::size_t(n);
-    }
-    return true;
-  }
-
-  // The next line of output, or nullopt on end of file or after `timeout` without a full line.
-  std::optional<std::string> read_line(std::chrono::milliseconds timeout = 10s) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    for (;;) {
-      const auto nl = buffer_.find('\n');
-      if (nl != std::string::npos) {
-        std::string line = buffer_.substr(0, nl);
-        buffer_.erase(0, nl + 1);
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        return line;
-      }
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) return std::nullopt;
-      pollfd p{from_, POLLIN, 0};
-      if (poll(&p, 1, int(left.count())) <= 0) continue;
-      char chunk[4096];
-      const ssize_t n = read(from_, chunk, sizeof chunk);
-      if (n <= 0) return std::nullopt;
-      buffer_.append(chunk, std::size_t(n));
-    }
-  }
-
-  // Reads lines until one starts with `prefix`; returns it.
-  std::optional<std::string> read_until(const std::string& prefix) {
-    while (auto line = read_line())
-      if (line->rfind(prefix, 0) == 0) return line;
-    return std::nullopt;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int to_ = -1, from_ = -1;
-  std::string buffer_;
-};
+// fairy-stockfish as a child process: bench/match's client (library chuhe_uci_client), with the
+// protocol scripted here. The destructor always reaps it: quit, then SIGKILL if needed.
+using Child = bench::EngineProcess;
+constexpr auto kAnswerTimeout = 10s;
 
 // "b10" (fairy-stockfish) -> "b9" (ICCS); nullopt if it is not a square.
 std::optional<std::string> fsf_square_to_iccs(const std::string& s) {
@@ -166,7 +70,7 @@ struct FsfAnswer {
 // Reads one `go perft 1` answer: the move lines, then "Nodes searched: N".
 std::optional<FsfAnswer> read_answer(Child& fsf) {
   FsfAnswer a;
-  while (auto line = fsf.read_line()) {
+  while (auto line = fsf.read_line(kAnswerTimeout)) {
     if (line->rfind("Nodes searched:", 0) == 0) {
       a.nodes = std::atol(line->c_str() + 15);
       std::sort(a.moves.begin(), a.moves.end());
@@ -226,11 +130,12 @@ Playout play_random_game(std::mt19937_64& rng, int max_plies) {
 bool send_playout(Child& fsf, const Playout& game) {
   std::string batch;
   for (const auto& p : game.plies) {
+    if (!batch.empty()) batch += '\n';
     batch += "position fen ";
     batch += p.fen;
-    batch += "\ngo perft 1\n";
+    batch += "\ngo perft 1";
   }
-  return fsf.send(batch);
+  return fsf.send(batch);  // send() ends the text with a newline
 }
 
 // Reads fairy-stockfish's answers for a game sent with send_playout; returns the mismatches.
@@ -267,19 +172,20 @@ TEST(FsfDifferential, LegalMovesAgreeOnRandomPlayouts) {
   const std::string path = env_path && *env_path ? env_path : "/usr/games/fairy-stockfish";
   if (access(path.c_str(), X_OK) != 0)
     GTEST_SKIP() << "fairy-stockfish not found at " << path << " (Debian package fairy-stockfish)";
-  signal(SIGPIPE, SIG_IGN);  // a dying child must fail the test, not kill it
 
   // Two engines answer alternate games, so fairy-stockfish (the slow side: ~0.35 ms per `go
   // perft 1`) works on both cores while we generate the next games.
   const int procs = std::max(1, env_int("CHUHE_FSF_PROCS", 2));
   std::vector<std::unique_ptr<Child>> engines;
   for (int i = 0; i < procs; ++i) {
-    auto& fsf = engines.emplace_back(std::make_unique<Child>(path));
-    ASSERT_TRUE(fsf->running()) << "could not start " << path;
-    ASSERT_TRUE(fsf->send("uci\n"));
-    ASSERT_TRUE(fsf->read_until("uciok")) << "no uciok from " << path;
-    ASSERT_TRUE(fsf->send("setoption name UCI_Variant value xiangqi\nisready\n"));
-    ASSERT_TRUE(fsf->read_until("readyok"));
+    auto& fsf = engines.emplace_back(std::make_unique<Child>());
+    std::string error;
+    // spawn() also ignores SIGPIPE: a dying child must fail the test, not kill it.
+    ASSERT_TRUE(fsf->spawn({path}, error)) << "could not start " << path << ": " << error;
+    ASSERT_TRUE(fsf->send("uci"));
+    ASSERT_TRUE(fsf->read_until("uciok", kAnswerTimeout)) << "no uciok from " << path;
+    ASSERT_TRUE(fsf->send("setoption name UCI_Variant value xiangqi\nisready"));
+    ASSERT_TRUE(fsf->read_until("readyok", kAnswerTimeout));
   }
 
   const int playouts = env_int("CHUHE_FSF_PLAYOUTS", 2000);
