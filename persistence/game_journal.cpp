@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "persistence/game_reads.h"
 #include "persistence/sqlite_statement.h"
 
 namespace chuhe::persistence {
@@ -46,8 +47,11 @@ sqlite3* open_connection(const std::filesystem::path& path, int flags, int busy_
 struct GameJournal::Statements {
   explicit Statements(sqlite3* db)
       : insert_game(db,
-                    "INSERT INTO games (id, red, black, tc, rated, initial_fen, started_at) "
-                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO NOTHING"),
+                    "INSERT INTO games (id, red, black, tc, rated, initial_fen, started_at, red_id, black_id) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                    "CASE WHEN json_valid(?2) THEN json_extract(?2, '$.id') END, "
+                    "CASE WHEN json_valid(?3) THEN json_extract(?3, '$.id') END) "
+                    "ON CONFLICT(id) DO NOTHING"),
         // Written only if the game is in play and this is exactly the next ply: a duplicate, a gap, or a
         // move after the end changes no row, and that record alone is refused.
         insert_move(db,
@@ -109,15 +113,19 @@ GameJournal::GameJournal(sqlite3* writer, sqlite3* reader, const GameJournalOpti
       thread_([this] { run(); }) {}
 
 GameJournal::~GameJournal() {
+  drain();
+  statements_.reset();  // finalized before the connection closes, or sqlite3_close would refuse
+  sqlite3_close(reader_);
+  sqlite3_close(writer_);
+}
+
+void GameJournal::drain() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
   wake_.notify_all();
-  thread_.join();
-  statements_.reset();  // finalized before the connection closes, or sqlite3_close would refuse
-  sqlite3_close(reader_);
-  sqlite3_close(writer_);
+  if (thread_.joinable()) thread_.join();
 }
 
 void GameJournal::start_game(JournalGame game, Done done) {
@@ -278,108 +286,16 @@ void GameJournal::write_batch(std::vector<Record>& batch) {
   }
 }
 
-namespace {
-
-JournaledGame read_game_row(const SqliteStatement& s) {
-  JournaledGame g;
-  g.game.id = s.text(0);
-  g.game.red = s.text(1);
-  g.game.black = s.text(2);
-  g.game.tc = s.text(3);
-  g.game.rated = s.int64(4) != 0;
-  g.game.initial_fen = s.text(5);
-  g.game.started_at_ms = s.int64(6);
-  g.status = s.text(7);
-  g.result = s.text(8);
-  g.reason = s.text(9);
-  g.ended_at_ms = s.int64(10);
-  return g;
-}
-
-constexpr const char* kGameColumns =
-    "SELECT id, red, black, tc, rated, initial_fen, started_at, status, result, reason, ended_at FROM games ";
-
-bool read_moves(sqlite3* db, JournaledGame& g, std::string& error) {
-  SqliteStatement s(db, "SELECT ply, iccs, clock_ms, at FROM moves WHERE game_id = ?1 ORDER BY ply");
-  if (!s.ok()) {
-    error = sqlite3_errmsg(db);
-    return false;
-  }
-  s.bind(1, g.game.id);
-  int rc;
-  while ((rc = s.step()) == SQLITE_ROW) {
-    g.moves.push_back(JournalMove{g.game.id, static_cast<int>(s.int64(0)), s.text(1), s.int64(2), s.int64(3)});
-  }
-  if (rc != SQLITE_DONE) {
-    error = s.error();
-    return false;
-  }
-  return true;
-}
-
-// A read transaction, so that games and their moves come from one snapshot of the WAL.
-class ReadTransaction {
- public:
-  explicit ReadTransaction(sqlite3* db) : db_(db) {
-    std::string ignored;
-    open_ = exec(db_, "BEGIN", ignored);
-  }
-  ~ReadTransaction() {
-    std::string ignored;
-    if (open_) exec(db_, "COMMIT", ignored);
-  }
-  ReadTransaction(const ReadTransaction&) = delete;
-  ReadTransaction& operator=(const ReadTransaction&) = delete;
-
- private:
-  sqlite3* db_;
-  bool open_ = false;
-};
-
-}  // namespace
-
 std::vector<JournaledGame> GameJournal::load_unfinished(std::string* error) {
   std::string local_error;
-  std::string& err = error != nullptr ? *error : local_error;
   std::lock_guard lock(reader_mutex_);
-  ReadTransaction transaction(reader_);
-  std::vector<JournaledGame> games;
-  SqliteStatement s(reader_, (std::string(kGameColumns) + "WHERE status = 'playing' ORDER BY started_at, id").c_str());
-  if (!s.ok()) {
-    err = sqlite3_errmsg(reader_);
-    return {};
-  }
-  int rc;
-  while ((rc = s.step()) == SQLITE_ROW) games.push_back(read_game_row(s));
-  if (rc != SQLITE_DONE) {
-    err = s.error();
-    return {};
-  }
-  for (auto& g : games) {
-    if (!read_moves(reader_, g, err)) return {};
-  }
-  return games;
+  return read_unfinished_games(reader_, error != nullptr ? *error : local_error);
 }
 
 std::optional<JournaledGame> GameJournal::load_game(const std::string& id, std::string* error) {
   std::string local_error;
-  std::string& err = error != nullptr ? *error : local_error;
   std::lock_guard lock(reader_mutex_);
-  ReadTransaction transaction(reader_);
-  SqliteStatement s(reader_, (std::string(kGameColumns) + "WHERE id = ?1").c_str());
-  if (!s.ok()) {
-    err = sqlite3_errmsg(reader_);
-    return std::nullopt;
-  }
-  s.bind(1, id);
-  int rc = s.step();
-  if (rc != SQLITE_ROW) {
-    if (rc != SQLITE_DONE) err = s.error();
-    return std::nullopt;
-  }
-  JournaledGame g = read_game_row(s);
-  if (!read_moves(reader_, g, err)) return std::nullopt;
-  return g;
+  return read_game(reader_, id, error != nullptr ? *error : local_error);
 }
 
 }  // namespace chuhe::persistence

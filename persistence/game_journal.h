@@ -101,6 +101,10 @@ class GameJournal {
   static std::unique_ptr<GameJournal> open(const GameJournalOptions& options, std::string& error);
   // Writes and answers every record still queued, then closes and joins the writer.
   ~GameJournal();
+  // Writes and answers every record still queued and stops the writer; later records are refused
+  // (durable=false, answered at once). The server calls it before the io_context its callbacks post to
+  // goes away. Idempotent; the destructor calls it too.
+  void drain();
   GameJournal(const GameJournal&) = delete;
   GameJournal& operator=(const GameJournal&) = delete;
 

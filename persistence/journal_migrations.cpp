@@ -35,6 +35,18 @@ CREATE TABLE moves (
   PRIMARY KEY (game_id, ply)
 ) WITHOUT ROWID;
 )sql"},
+    Migration{2, "players' ids for game history",
+              // The players' user ids (null for an AI seat), so that a player's games are an index lookup.
+              // json_extract reads them out of the stored player JSON, for rows written before this
+              // migration as for new ones (the INSERT fills them the same way).
+              R"sql(
+ALTER TABLE games ADD COLUMN red_id TEXT;
+ALTER TABLE games ADD COLUMN black_id TEXT;
+UPDATE games SET red_id = CASE WHEN json_valid(red) THEN json_extract(red, '$.id') END,
+                 black_id = CASE WHEN json_valid(black) THEN json_extract(black, '$.id') END;
+CREATE INDEX games_red_id ON games(red_id, started_at) WHERE red_id IS NOT NULL;
+CREATE INDEX games_black_id ON games(black_id, started_at) WHERE black_id IS NOT NULL;
+)sql"},
 };
 
 }  // namespace

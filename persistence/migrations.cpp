@@ -27,6 +27,16 @@ CREATE TABLE users (
 );
 CREATE UNIQUE INDEX users_registered_name ON users(name_key) WHERE guest = 0;
 )sql"},
+    Migration{2, "rated games and the leaderboard",
+              // rated_games counts a player's rated games (the leaderboard lists only players who have
+              // one). New players start at lichess's Glicko-2 defaults (1500, RD 500, volatility 0.09,
+              // persistence/glicko2.h); nobody had played a rated game before this migration, so every
+              // row is brought to them.
+              R"sql(
+ALTER TABLE users ADD COLUMN rated_games INTEGER NOT NULL DEFAULT 0;
+UPDATE users SET rating = 1500, rating_rd = 500, rating_volatility = 0.09 WHERE rated_games = 0;
+CREATE INDEX users_leaderboard ON users(rating DESC) WHERE guest = 0 AND rated_games > 0;
+)sql"},
 };
 
 bool exec(sqlite3* db, const char* sql, std::string& error) {

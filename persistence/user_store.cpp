@@ -3,13 +3,26 @@
 #include <chrono>
 #include <memory>
 
+#include "persistence/glicko2.h"
 #include "persistence/sqlite_statement.h"
 
 namespace chuhe::persistence {
 namespace {
 
 constexpr const char* kSelectColumns =
-    "SELECT id, name, guest, password_hash, rating, rating_rd, rating_volatility, created_at FROM users ";
+    "SELECT id, name, guest, password_hash, rating, rating_rd, rating_volatility, created_at, rated_games FROM users ";
+
+User read_user(const SqliteStatement& stmt) {
+  User u;
+  u.id = stmt.text(0);
+  u.name = stmt.text(1);
+  u.guest = stmt.int64(2) != 0;
+  u.password_hash = stmt.text(3);
+  u.rating = Glicko2{stmt.real(4), stmt.real(5), stmt.real(6)};
+  u.created_at = stmt.int64(7);
+  u.rated_games = static_cast<int>(stmt.int64(8));
+  return u;
+}
 
 UserResult read_one(SqliteStatement& stmt) {
   UserResult result;
@@ -18,13 +31,7 @@ UserResult read_one(SqliteStatement& stmt) {
     result.status = UserStatus::not_found;
   } else if (rc == SQLITE_ROW) {
     result.status = UserStatus::ok;
-    User& u = result.user;
-    u.id = stmt.text(0);
-    u.name = stmt.text(1);
-    u.guest = stmt.int64(2) != 0;
-    u.password_hash = stmt.text(3);
-    u.rating = Glicko2{stmt.real(4), stmt.real(5), stmt.real(6)};
-    u.created_at = stmt.int64(7);
+    result.user = read_user(stmt);
   }
   return result;
 }
@@ -35,6 +42,52 @@ UserResult find(sqlite3* db, const char* where, std::string_view value) {
   if (!stmt.ok()) return {};
   stmt.bind(1, value);
   return read_one(stmt);
+}
+
+bool exec(sqlite3* db, const char* sql) {
+  return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
+}
+
+// Reads both players, rates the game and writes both, inside one write transaction (BEGIN IMMEDIATE:
+// no other writer can change either rating between our read and our write).
+RatingUpdate rate_in_transaction(sqlite3* db, const std::string& red_id, const std::string& black_id,
+                                 double red_score) {
+  RatingUpdate update;
+  if (!exec(db, "BEGIN IMMEDIATE")) return update;
+  auto red = find(db, "WHERE id = ? AND guest = 0", red_id);
+  auto black = find(db, "WHERE id = ? AND guest = 0", black_id);
+  if (red.status != UserStatus::ok || black.status != UserStatus::ok || red_id == black_id) {
+    update.status = red.status == UserStatus::error || black.status == UserStatus::error ? UserStatus::error
+                                                                                          : UserStatus::not_found;
+    exec(db, "ROLLBACK");
+    return update;
+  }
+  auto to_rating = [](const Glicko2& g) { return glicko2::Rating{g.rating, g.rd, g.volatility}; };
+  auto from_rating = [](const glicko2::Rating& r) { return Glicko2{r.rating, r.deviation, r.volatility}; };
+  auto [red_after, black_after] = glicko2::rate_game(to_rating(red.user.rating), to_rating(black.user.rating), red_score);
+  SqliteStatement write(db,
+                        "UPDATE users SET rating = ?, rating_rd = ?, rating_volatility = ?, "
+                        "rated_games = rated_games + 1 WHERE id = ?");
+  bool ok = write.ok();
+  for (auto [id, r] : {std::pair{&red_id, red_after}, std::pair{&black_id, black_after}}) {
+    if (!ok) break;
+    sqlite3_bind_double(write.get(), 1, r.rating);
+    sqlite3_bind_double(write.get(), 2, r.deviation);
+    sqlite3_bind_double(write.get(), 3, r.volatility);
+    write.bind(4, *id);
+    ok = write.step() == SQLITE_DONE;
+    sqlite3_reset(write.get());
+  }
+  if (!ok || !exec(db, "COMMIT")) {
+    exec(db, "ROLLBACK");
+    return update;
+  }
+  update.status = UserStatus::ok;
+  update.red_before = red.user.rating;
+  update.black_before = black.user.rating;
+  update.red_after = from_rating(red_after);
+  update.black_after = from_rating(black_after);
+  return update;
 }
 
 }  // namespace
@@ -59,8 +112,8 @@ void UserStore::create_user(NewUser user, Done done) {
         UserResult result;
         if (user.guest != user.password_hash.empty()) return result;  // a caller bug: refuse, say error
         SqliteStatement stmt(db,
-                             "INSERT INTO users (id, name, name_key, password_hash, guest, created_at) "
-                             "VALUES (?, ?, ?, ?, ?, ?)");
+                             "INSERT INTO users (id, name, name_key, password_hash, guest, created_at, rating, "
+                             "rating_rd, rating_volatility) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
         if (!stmt.ok()) return result;
         auto now = std::chrono::duration_cast<std::chrono::seconds>(
                        std::chrono::system_clock::now().time_since_epoch())
@@ -75,6 +128,10 @@ void UserStore::create_user(NewUser user, Done done) {
         }
         stmt.bind(5, std::int64_t{user.guest ? 1 : 0});
         stmt.bind(6, std::int64_t{now});
+        const Glicko2 start;  // lichess's defaults, not the columns' older ones
+        sqlite3_bind_double(stmt.get(), 7, start.rating);
+        sqlite3_bind_double(stmt.get(), 8, start.rd);
+        sqlite3_bind_double(stmt.get(), 9, start.volatility);
         int rc = stmt.step();
         if (rc == SQLITE_DONE) {
           result.status = UserStatus::ok;
@@ -94,6 +151,37 @@ void UserStore::find_by_name(std::string name, Done done) {
 
 void UserStore::find_by_id(std::string id, Done done) {
   submit([id = std::move(id)](sqlite3* db) { return find(db, "WHERE id = ?", id); }, std::move(done));
+}
+
+void UserStore::rate_game(std::string red_id, std::string black_id, double red_score,
+                          std::function<void(RatingUpdate)> done) {
+  auto shared = std::make_shared<std::function<void(RatingUpdate)>>(std::move(done));
+  bool queued = db_.post([red_id = std::move(red_id), black_id = std::move(black_id), red_score, shared](sqlite3* db) {
+    (*shared)(rate_in_transaction(db, red_id, black_id, red_score));
+  });
+  if (!queued) (*shared)(RatingUpdate{});
+}
+
+void UserStore::leaderboard(int limit, std::function<void(LeaderboardResult)> done) {
+  auto shared = std::make_shared<std::function<void(LeaderboardResult)>>(std::move(done));
+  bool queued = db_.post([limit, shared](sqlite3* db) {
+    LeaderboardResult result;
+    SqliteStatement stmt(db, (std::string(kSelectColumns) +
+                              "WHERE guest = 0 AND rated_games > 0 ORDER BY rating DESC, name_key LIMIT ?")
+                                 .c_str());
+    if (stmt.ok()) {
+      stmt.bind(1, std::int64_t{limit});
+      int rc;
+      while ((rc = stmt.step()) == SQLITE_ROW) {
+        User u = read_user(stmt);
+        u.password_hash.clear();
+        result.users.push_back(std::move(u));
+      }
+      if (rc == SQLITE_DONE) result.status = UserStatus::ok;
+    }
+    (*shared)(std::move(result));
+  });
+  if (!queued) (*shared)(LeaderboardResult{});
 }
 
 }  // namespace chuhe::persistence

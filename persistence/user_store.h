@@ -8,15 +8,16 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "persistence/sqlite_db.h"
 
 namespace chuhe::persistence {
 
-struct Glicko2 {
+struct Glicko2 {  // a new player's values: lichess's defaults (persistence/glicko2.h)
   double rating = 1500;
-  double rd = 350;            // rating deviation
-  double volatility = 0.06;
+  double rd = 500;            // rating deviation
+  double volatility = 0.09;
 };
 
 struct User {
@@ -26,6 +27,7 @@ struct User {
   std::string password_hash;  // Argon2id encoded string; empty for guests. Never send it anywhere.
   Glicko2 rating;
   std::int64_t created_at = 0;  // Unix seconds
+  int rated_games = 0;
 };
 
 struct NewUser {
@@ -47,6 +49,17 @@ struct UserResult {
   User user;  // set when status == ok
 };
 
+// A rated game's effect on both players.
+struct RatingUpdate {
+  UserStatus status = UserStatus::error;  // not_found: either player is unknown or a guest (nothing changed)
+  Glicko2 red_before, red_after, black_before, black_after;
+};
+
+struct LeaderboardResult {
+  UserStatus status = UserStatus::error;
+  std::vector<User> users;  // best first (no password hashes)
+};
+
 class UserStore {
  public:
   using Done = std::function<void(UserResult)>;
@@ -57,6 +70,14 @@ class UserStore {
   // Registered users only: guest names are not unique and cannot be logged into.
   void find_by_name(std::string name, Done done);
   void find_by_id(std::string id, Done done);
+
+  // Rates one finished game between two registered users (Glicko-2, the game as its own rating period,
+  // as lichess does), in one transaction: both ratings and rated-game counts change, or neither.
+  // `red_score`: 1 red won, 0.5 draw, 0 black won.
+  void rate_game(std::string red_id, std::string black_id, double red_score,
+                 std::function<void(RatingUpdate)> done);
+  // Registered users with at least one rated game, by rating, best first; at most `limit`.
+  void leaderboard(int limit, std::function<void(LeaderboardResult)> done);
 
   // The case-insensitive key names are unique by (names are ASCII by the naming rules).
   static std::string name_key(std::string_view name);

@@ -2,6 +2,7 @@
 // The two clocks of a game. At most one runs at a time; the server decides when: a side's clock starts
 // when the previous move (or game_start) has been broadcast and stops when its move arrives, so time
 // the server spends journaling is never charged to a player.
+#include <algorithm>
 #include <chrono>
 #include <optional>
 
@@ -22,6 +23,8 @@ class GameClock {
   // example shows: 5+3 starts at 300000 ms).
   static ms initial_time(const TimeControl& tc);
 
+  // Sets what `side` has left (a game recovered from the journal); only while no clock runs.
+  void set_remaining(rules::Color side, ms left) { left_[index(side)] = std::max(left, ms::zero()); }
   // Starts `side`'s clock at `now` (the other one is stopped).
   void start(rules::Color side, Clock::time_point now);
   // Stops the running clock, charging it the time from its start to `at` (nothing if `at` is earlier),

@@ -42,6 +42,27 @@ std::string player_json(const Player& player) {
   return dump(player_object(player));
 }
 
+std::optional<Player> parse_player_json(std::string_view text) {
+  json j = json::parse(text, nullptr, false);
+  if (!j.is_object()) return std::nullopt;
+  try {
+    if (j.value("ai", false)) {
+      int level = j.at("level").get<int>();
+      if (level < 1) return std::nullopt;
+      return Player{AiSeat{level}};
+    }
+    User user;
+    user.id = j.at("id").get<std::string>();
+    user.name = j.at("name").get<std::string>();
+    user.guest = j.value("guest", true);
+    user.rating = j.value("rating", 1500);
+    if (user.id.empty()) return std::nullopt;
+    return Player{std::move(user)};
+  } catch (const json::exception&) {
+    return std::nullopt;
+  }
+}
+
 std::string write_game_start(const GameSetup& setup, std::optional<rules::Color> color) {
   json msg = {{"t", "game_start"}, {"game", setup.id}};
   if (color) msg["color"] = color_name(*color);

@@ -37,6 +37,8 @@ struct GameView {
 std::string append_id(std::string json, std::string_view id);
 
 std::string player_json(const Player& player);  // a user, or {"name","ai":true,"level"}
+// The inverse of player_json (a game read back from the journal); nullopt if `text` is not one.
+std::optional<Player> parse_player_json(std::string_view text);
 
 // game_start: `color` is the recipient's seat (absent for spectators).
 std::string write_game_start(const GameSetup& setup, std::optional<rules::Color> color);

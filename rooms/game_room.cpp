@@ -64,6 +64,10 @@ void GameRoom::start(std::vector<ClientPtr> red, std::vector<ClientPtr> black, C
   });
 }
 
+void GameRoom::recover(std::vector<JournaledMove> moves) {
+  asio::post(strand_, [self = shared_from_this(), moves = std::move(moves)] { self->on_recover(moves); });
+}
+
 void GameRoom::handle(ClientPtr client, ClientRequest request, Clock::time_point received) {
   asio::post(strand_,
              [self = shared_from_this(), client = std::move(client), request = std::move(request), received]() mutable {
@@ -118,6 +122,32 @@ void GameRoom::on_started(bool durable, const ClientPtr& requester, const std::s
   if (!durable) {
     // Nothing of this game could be recorded: it ends before it began, counted for nobody.
     end_game("*", "aborted");
+    return drain();
+  }
+  for (Color c : {Color::Red, Color::Black})
+    if (!is_ai(seat(c).player) && seat(c).connections.empty()) arm_grace(c);
+  begin_turn();
+  drain();
+}
+
+void GameRoom::on_recover(const std::vector<JournaledMove>& moves) {
+  busy_ = false;
+  started_ = true;
+  const auto now = Clock::now();
+  for (const JournaledMove& m : moves) {
+    const Color mover = side_to_move();
+    auto move = rules::parse_iccs(m.iccs);
+    // The journal only ever holds moves this code accepted; one that no longer plays (a rules change
+    // between versions) ends the replay there rather than inventing a position.
+    if (!move || game_.play(*move) != rules::PlayResult::Ok) break;
+    clock_.set_remaining(mover, GameClock::ms(m.clock_ms));
+    moves_.push_back(rules::to_iccs(*move));
+    records_.push_back(MoveRecord{game_.fen(), clocks_now(now), game_.history().back().gave_check});
+  }
+  move_count_.store(static_cast<int>(moves_.size()), std::memory_order_relaxed);
+  // A game whose last move ended it, but whose end record was lost in the crash, ends now.
+  if (auto result = game_.result()) {
+    end_game(*result);
     return drain();
   }
   for (Color c : {Color::Red, Color::Black})
@@ -231,9 +261,11 @@ void GameRoom::end_game(std::string result, std::string reason, ClientPtr reques
 
 void GameRoom::on_end_durable() {
   busy_ = false;
+  // The hub's bookkeeping (ratings, the players' active games) comes first, so that whatever a player
+  // asks after seeing game_end already sees the game over.
+  if (deps_.on_ended) deps_.on_ended(shared_from_this());
   broadcast(make_message(write_game_end(setup_.id, *end_)), end_requester_, end_request_id_);
   end_requester_.reset();
-  if (deps_.on_ended) deps_.on_ended(shared_from_this());
   drain();
 }
 

@@ -42,7 +42,8 @@ class GameRoom : public std::enable_shared_from_this<GameRoom> {
     std::shared_ptr<Journal> journal;  // required
     std::shared_ptr<AiPlayer> ai;      // required when a seat is the AI (without it the AI only loses on time)
     RoomsConfig config;
-    // Called once, on the room's strand, after game_end has been sent (ended() is true by then).
+    // Called once, on the room's strand, once the end is journaled and just before game_end is sent
+    // (ended() is true by then).
     std::function<void(const std::shared_ptr<GameRoom>&)> on_ended;
   };
 
@@ -53,6 +54,16 @@ class GameRoom : public std::enable_shared_from_this<GameRoom> {
   // `id`: the direct answer to challenge_ai) and starts the clock of the side to move. Call once.
   void start(std::vector<ClientPtr> red, std::vector<ClientPtr> black, ClientPtr requester = nullptr,
              std::string id = {});
+  // One move of a game read back from the journal: the mover's clock after it, increment included.
+  struct JournaledMove {
+    std::string iccs;
+    long long clock_ms = 0;
+  };
+  // Instead of start(), for a game that was in play when the server stopped: replays its journaled
+  // moves, gives each side the time it had after its last move, and starts the side to move's clock
+  // now, so the time the server was down is charged to nobody. Nobody is connected yet: each human
+  // seat gets the reconnect grace to `resume`. Nothing is journaled again. Call once.
+  void recover(std::vector<JournaledMove> moves);
   // A game request (watch, unwatch, move, resign/offer_draw/accept_draw/decline_draw/abort, chat,
   // resume) from `client`, `received` when the server read it: a move's time is charged up to then.
   void handle(ClientPtr client, ClientRequest request, Clock::time_point received = Clock::now());
@@ -68,6 +79,8 @@ class GameRoom : public std::enable_shared_from_this<GameRoom> {
   int moves_played() const { return move_count_.load(std::memory_order_relaxed); }
   int spectator_count() const { return spectator_count_.load(std::memory_order_relaxed); }
   bool ended() const { return ended_flag_.load(std::memory_order_acquire); }
+  // How the game ended; null while it is in play. On the room's strand only (Deps::on_ended runs there).
+  const EndInfo* end_info() const { return end_ ? &*end_ : nullptr; }
 
  private:
   struct Seat {
@@ -87,6 +100,7 @@ class GameRoom : public std::enable_shared_from_this<GameRoom> {
   void run_or_defer(std::function<void()> work);
   void drain();
   void on_started(bool durable, const ClientPtr& requester, const std::string& id);
+  void on_recover(const std::vector<JournaledMove>& moves);
   void begin_turn();
   void accept_move(rules::Color mover, const std::string& iccs, ClientPtr requester, std::string id,
                    Clock::time_point at);

@@ -120,6 +120,12 @@ void Hub::on_message(const std::shared_ptr<Client>& client, ClientRequest reques
 }
 
 void Hub::on_seek(const std::shared_ptr<Client>& client, const in::Seek& seek, const std::string& id) {
+  if (seek.rated && client->user().guest) {
+    // A guest has no lasting rating to put at stake; its casual seeks are welcome.
+    client->send(make_message(write_error("bad_request", "guests cannot play rated games: register to play rated", id)),
+                 Audience::player);
+    return;
+  }
   std::optional<Pairing> pairing;
   {
     std::lock_guard lock(mutex_);
@@ -189,11 +195,36 @@ void Hub::on_game_request(const std::shared_ptr<Client>& client, ClientRequest r
 
 // ---- Games ----
 
-void Hub::create_game(GameSetup setup, const std::shared_ptr<Client>& requester, const std::string& request_id) {
+GameRoom::Deps Hub::room_deps() {
   std::weak_ptr<Hub> weak = weak_from_this();
-  GameRoom::Deps deps{journal_, ai_, config_, [weak](const std::shared_ptr<GameRoom>& room) {
-                        if (auto hub = weak.lock()) hub->game_ended(room);
-                      }};
+  return GameRoom::Deps{journal_, ai_, config_, [weak](const std::shared_ptr<GameRoom>& room) {
+                          if (auto hub = weak.lock()) hub->game_ended(room);
+                        }};
+}
+
+std::size_t Hub::recover(std::vector<RecoveredGame> games) {
+  std::vector<std::pair<std::shared_ptr<GameRoom>, std::vector<GameRoom::JournaledMove>>> rooms;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& g : games) {
+      std::shared_ptr<GameRoom> room;
+      try {
+        room = GameRoom::create(io_, g.setup, room_deps());
+      } catch (const std::invalid_argument&) {
+        continue;  // an initial position this version refuses: left in the journal as it is
+      }
+      if (!games_.emplace(g.setup.id, room).second) continue;
+      for (rules::Color c : {rules::Color::Red, rules::Color::Black})
+        if (const auto* user = std::get_if<User>(&g.setup.player(c))) active_[user->id].push_back(g.setup.id);
+      rooms.emplace_back(std::move(room), std::move(g.moves));
+    }
+  }
+  for (auto& [room, moves] : rooms) room->recover(std::move(moves));
+  return rooms.size();
+}
+
+void Hub::create_game(GameSetup setup, const std::shared_ptr<Client>& requester, const std::string& request_id) {
+  GameRoom::Deps deps = room_deps();
   std::vector<std::shared_ptr<Client>> seats[2];
   std::shared_ptr<GameRoom> room;
   {
@@ -232,6 +263,7 @@ void Hub::start_pairing(const Pairing& pairing) {
 }
 
 void Hub::game_ended(const std::shared_ptr<GameRoom>& room) {
+  if (game_ended_hook_ && room->end_info()) game_ended_hook_(room->setup(), *room->end_info());
   std::lock_guard lock(mutex_);
   for (rules::Color c : {rules::Color::Red, rules::Color::Black}) {
     const auto* user = std::get_if<User>(&room->setup().player(c));

@@ -11,6 +11,7 @@
 #include <boost/asio/strand.hpp>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -38,10 +39,25 @@ class Hub : public MessageHandler, public std::enable_shared_from_this<Hub> {
       std::shared_ptr<AiPlayer> ai = nullptr);
   ~Hub() override;
 
+  // Called once per game as its game_end goes out (on the game's strand: keep it short). The server
+  // rates games and archives results from here. Set before start().
+  using GameEndedHook = std::function<void(const GameSetup&, const EndInfo&)>;
+  void set_game_ended_hook(GameEndedHook hook) { game_ended_hook_ = std::move(hook); }
+
   // Starts the lobby tick (pairs seeks whose rating windows have widened; drops expired finished games).
   void start();
   // Stops the tick and every game's timers (server shutdown); the io_context can then run out.
   void stop();
+
+  // A game that was in play when the server stopped, read back from the journal.
+  struct RecoveredGame {
+    GameSetup setup;  // with the game's own id
+    std::vector<GameRoom::JournaledMove> moves;
+  };
+  // Registers recovered games and resumes them (GameRoom::recover): their players find them in
+  // `welcome` and `resume` as after any reconnect. Call at startup, before connections arrive.
+  // Returns how many were resumed (a game whose position cannot be set up is left out).
+  std::size_t recover(std::vector<RecoveredGame> games);
 
   // MessageHandler
   void on_connect(const std::shared_ptr<Client>& client) override;
@@ -72,6 +88,7 @@ class Hub : public MessageHandler, public std::enable_shared_from_this<Hub> {
   // Creates, registers and starts a game; every live connection of each human player is attached.
   void create_game(GameSetup setup, const std::shared_ptr<Client>& requester, const std::string& request_id);
   void start_pairing(const Pairing& pairing);
+  GameRoom::Deps room_deps();
   void game_ended(const std::shared_ptr<GameRoom>& room);
   void arm_tick();
   void tick();
@@ -85,6 +102,7 @@ class Hub : public MessageHandler, public std::enable_shared_from_this<Hub> {
   boost::asio::strand<boost::asio::any_io_executor> tick_strand_;
   boost::asio::steady_timer tick_timer_;
   std::atomic<bool> stopped_{false};
+  GameEndedHook game_ended_hook_;
 
   mutable std::mutex mutex_;
   Lobby lobby_;

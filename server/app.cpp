@@ -5,6 +5,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http/verb.hpp>
+#include <cmath>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -19,6 +20,8 @@
 #include "rooms/hub.h"
 #include "rooms/journal.h"
 #include "server/ai_seats.h"
+#include "server/ratings.h"
+#include "server/recovery.h"
 #include "server/embedded_redis.h"
 #include "server/sqlite_journal.h"
 #include "server/routes.h"
@@ -89,10 +92,11 @@ rooms::RoomsConfig rooms_config(const Config& config) {
 // Token checks for upgrades, Redis health for /healthz, and revocations closing sockets.
 void wire_auth(net::ServerContext& ctx, Services& services) {
   std::weak_ptr<net::AuthService> weak_auth = services.auth;
-  ctx.authenticate = [weak_auth](std::string token, std::function<void(net::AuthOutcome)> done) {
+  persistence::UserStore* users = services.users.get();
+  ctx.authenticate = [weak_auth, users](std::string token, std::function<void(net::AuthOutcome)> done) {
     auto auth = weak_auth.lock();
     if (!auth) return done(net::AuthOutcome{net::AuthOutcome::Kind::unavailable, {}, {}, "shutting down"});
-    auth->authenticate(token, [done = std::move(done)](net::AuthResult result) {
+    auth->authenticate(token, [users, done = std::move(done)](net::AuthResult result) {
       net::AuthOutcome outcome;
       outcome.kind = result.ok() ? net::AuthOutcome::Kind::ok
                      : result.kind == net::AuthResult::Kind::refused ? net::AuthOutcome::Kind::refused
@@ -100,7 +104,15 @@ void wire_auth(net::ServerContext& ctx, Services& services) {
       outcome.user = rooms::User{result.user.id, result.user.name, result.user.guest, 1500};
       outcome.session_id = result.user.jti;
       outcome.message = result.reason;
-      done(std::move(outcome));
+      if (!result.ok()) return done(std::move(outcome));
+      // The rating as it stands now (the token carries none: it changes after every rated game). If
+      // the archive cannot say, the connection goes ahead at the default rather than fail.
+      std::string id = outcome.user.id;  // not read from `outcome` in the call: the lambda moves it
+      users->find_by_id(std::move(id), [outcome = std::move(outcome), done](persistence::UserResult user) mutable {
+        if (user.status == persistence::UserStatus::ok)
+          outcome.user.rating = static_cast<int>(std::lround(user.user.rating.rating));
+        done(std::move(outcome));
+      });
     });
   };
   persistence::RedisClient* redis = services.redis.get();
@@ -111,6 +123,21 @@ void wire_auth(net::ServerContext& ctx, Services& services) {
   services.sessions->on_revoked([registry](const std::string& jti) {
     registry->close_session(jti, rooms::kCloseRevoked, "session revoked");
   });
+}
+
+// Resumes the games that were in play when the server stopped. False only if the journal cannot be read.
+bool recover_games(persistence::GameJournal& journal, rooms::Hub& hub) {
+  std::string error;
+  auto rows = journal.load_unfinished(&error);
+  if (!error.empty()) {
+    net::log_error("startup", "journal: cannot read the games in play: " + error);
+    return false;
+  }
+  Recovery recovery = recovered_games(rows);
+  for (const auto& why : recovery.skipped) net::log_warn("recovery", "not resumed: " + why);
+  std::size_t resumed = hub.recover(std::move(recovery.games));
+  if (!rows.empty()) net::log_info("recovery", "resumed " + std::to_string(resumed) + " games in play");
+  return true;
 }
 
 }  // namespace
@@ -159,14 +186,7 @@ int run_server(const Config& config) {
   asio::io_context ioc{threads};
 
   // The rooms: games on strands of the io_context; moves journaled before they are broadcast.
-  std::string journal_error;
-  persistence::GameJournalOptions journal_options;
-  journal_options.path = fs::path(config.data_dir) / "journal.sqlite3";
-  std::shared_ptr<persistence::GameJournal> move_journal = persistence::GameJournal::open(journal_options, journal_error);
-  if (!move_journal) {
-    net::log_error("startup", "journal: " + journal_error);
-    return 1;
-  }
+  std::shared_ptr<persistence::GameJournal> move_journal = services.journal;
   auto journal = std::make_shared<SqliteJournal>(move_journal);
   ai::WorkerPoolOptions ai_options;
   ai_options.workers = config.ai_threads;
@@ -178,6 +198,10 @@ int run_server(const Config& config) {
   ctx->extra_metrics = [hub, ai_pool, move_journal] {
     return rooms_metrics(*hub, ai_pool->stats()) + journal_metrics(move_journal->stats());
   };
+  persistence::UserStore* users = services.users.get();
+  hub->set_game_ended_hook(
+      [users](const rooms::GameSetup& setup, const rooms::EndInfo& end) { rate_finished_game(*users, setup, end); });
+  if (!recover_games(*move_journal, *hub)) return 1;
   hub->start();
   ctx->on_upgrade = [ctx, hub](boost::beast::tcp_stream stream, net::Request req, net::RequestInfo info,
                                boost::beast::flat_buffer buffer) {
@@ -189,6 +213,7 @@ int run_server(const Config& config) {
   add_routes(*router, ctx, statics);
   add_auth_routes(*router, services.auth);
   add_game_routes(*router, hub);
+  add_archive_routes(*router, services);
 
   std::shared_ptr<net::Listener> listener;
   try {
@@ -238,6 +263,7 @@ int run_server(const Config& config) {
   for (auto& t : pool) t.join();
 
   ai_pool->stop();  // before the games and the io_context go: no callback may reach them after this
+  move_journal->drain();  // likewise: the last commits answer into strands of a still living io_context
   embedded_redis.stop();
   net::log_info("shutdown", "stopped");
   return 0;

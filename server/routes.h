@@ -7,6 +7,7 @@
 #include "net/server_context.h"
 #include "net/static_files.h"
 #include "rooms/hub.h"
+#include "server/services.h"
 
 namespace chuhe::server {
 
@@ -18,5 +19,9 @@ void add_auth_routes(net::Router& router, std::shared_ptr<net::AuthService> auth
 
 // GET /api/games/live (and, with the archive, the other game endpoints).
 void add_game_routes(net::Router& router, std::shared_ptr<rooms::Hub> hub);
+
+// GET /api/games/{id}, /api/games/{id}/export, /api/users/{name}/games, /api/leaderboard (register after
+// add_game_routes). The services outlive the router.
+void add_archive_routes(net::Router& router, Services& services);
 
 }  // namespace chuhe::server

@@ -38,6 +38,16 @@ std::string start_services(const Config& config, const std::string& redis_addres
   if (!s.archive) return "archive: " + error;
   s.users = std::make_unique<persistence::UserStore>(*s.archive);
 
+  persistence::GameJournalOptions journal_options;
+  journal_options.path = std::filesystem::path(config.data_dir) / "journal.sqlite3";
+  s.journal = persistence::GameJournal::open(journal_options, error);
+  if (!s.journal) return "journal: " + error;
+  persistence::SqliteOptions games_options;
+  games_options.path = journal_options.path;
+  s.games_db = persistence::SqliteDb::open(games_options, persistence::journal_migrations(), error);
+  if (!s.games_db) return "games archive: " + error;
+  s.games = std::make_unique<persistence::GameArchive>(*s.games_db);
+
   std::optional<std::string> configured;
   if (!config.jwt_secret.empty()) configured = config.jwt_secret;
   net::SecretResult secret = net::load_or_create_secret(config.data_dir, configured);

@@ -5,6 +5,8 @@
 #include <string>
 
 #include "net/auth_service.h"
+#include "persistence/game_archive.h"
+#include "persistence/game_journal.h"
 #include "persistence/redis_client.h"
 #include "persistence/redis_subscriber.h"
 #include "persistence/session_store.h"
@@ -19,6 +21,12 @@ struct Services {
   std::unique_ptr<persistence::RedisClient> redis;
   std::unique_ptr<persistence::RedisSubscriber> subscriber;
   std::unique_ptr<persistence::SessionStore> sessions;
+  // The move journal of games in play, which keeps finished games as the archive of games; and a
+  // second connection to it, on its own thread, for the HTTP API's reads. Declared before the users'
+  // database so that they outlive it: a users query still queued at shutdown may chain into a games one.
+  std::shared_ptr<persistence::GameJournal> journal;
+  std::unique_ptr<persistence::SqliteDb> games_db;
+  std::unique_ptr<persistence::GameArchive> games;
   std::unique_ptr<persistence::SqliteDb> archive;
   std::unique_ptr<persistence::UserStore> users;
   std::shared_ptr<net::AuthService> auth;  // shared with the HTTP routes

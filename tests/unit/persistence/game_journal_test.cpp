@@ -286,8 +286,9 @@ TEST_F(GameJournalTest, RejectsBadOptions) {
 }
 
 TEST_F(GameJournalTest, SchemaIsVersioned) {
-  EXPECT_EQ(journal_migrations().size(), 1u);
+  ASSERT_EQ(journal_migrations().size(), 2u);
   EXPECT_EQ(journal_migrations()[0].version, 1);
+  EXPECT_EQ(journal_migrations()[1].version, 2);
 }
 
 }  // namespace

@@ -42,8 +42,9 @@ TEST_F(UserStoreTest, CreateAndFind) {
   UserResult created = create(store, NewUser{"u_1", "Alice", false, "$argon2id$fake"});
   ASSERT_EQ(created.status, UserStatus::ok);
   EXPECT_EQ(created.user.rating.rating, 1500);
-  EXPECT_EQ(created.user.rating.rd, 350);
-  EXPECT_DOUBLE_EQ(created.user.rating.volatility, 0.06);
+  EXPECT_EQ(created.user.rating.rd, 500);  // lichess's Glicko-2 start (persistence/glicko2.h)
+  EXPECT_DOUBLE_EQ(created.user.rating.volatility, 0.09);
+  EXPECT_EQ(created.user.rated_games, 0);
   EXPECT_GT(created.user.created_at, 1'600'000'000);
 
   UserResult found = by_name(store, "aLiCe");
