@@ -47,6 +47,14 @@ std::size_t SessionRegistry::close_all(int code, std::string_view reason) {
   return targets.size();
 }
 
+std::vector<std::string> SessionRegistry::session_ids() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> ids;
+  ids.reserve(by_session_.size());
+  for (const auto& [id, list] : by_session_) ids.push_back(id);
+  return ids;
+}
+
 std::size_t SessionRegistry::size() const {
   std::lock_guard lock(mutex_);
   std::size_t n = 0;

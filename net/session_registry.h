@@ -20,6 +20,8 @@ class SessionRegistry {
   // Closes every connection (graceful drain); returns how many there were.
   std::size_t close_all(int code, std::string_view reason);
   std::size_t size() const;
+  // The sessions that have an open connection now (for the periodic check that they still exist).
+  std::vector<std::string> session_ids() const;
 
  private:
   mutable std::mutex mutex_;  // taken briefly on connect, disconnect and revocation only

@@ -50,6 +50,21 @@ void SessionStore::lookup(const std::string& jti, std::function<void(SessionLook
   });
 }
 
+void SessionStore::find_gone(std::vector<std::string> jtis,
+                             std::function<void(bool, std::vector<std::string>)> done) {
+  if (jtis.empty()) return done(true, {});
+  std::vector<std::string> args{"MGET"};
+  args.reserve(jtis.size() + 1);
+  for (const auto& jti : jtis) args.push_back(options_.key_prefix + jti);
+  client_.command(std::move(args), [jtis = std::move(jtis), done = std::move(done)](RedisReply reply) {
+    if (!reply.is_array() || reply.elements.size() != jtis.size()) return done(false, {});
+    std::vector<std::string> gone;
+    for (std::size_t i = 0; i < jtis.size(); ++i)
+      if (reply.elements[i].is_nil()) gone.push_back(jtis[i]);
+    done(true, std::move(gone));
+  });
+}
+
 void SessionStore::revoke(const std::string& jti, std::function<void(StoreStatus)> done) {
   client_.command({"EVAL", kRevokeScript, "1", options_.key_prefix + jti, options_.revoked_channel, jti},
                   [done = std::move(done)](RedisReply reply) {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "persistence/redis_client.h"
 #include "persistence/redis_subscriber.h"
@@ -50,6 +51,10 @@ class SessionStore {
   // Deletes the session and publishes the jti on the revoked channel, atomically (one Lua script).
   // done(ok) also when the session was already gone: revoking is idempotent.
   void revoke(const std::string& jti, std::function<void(StoreStatus)> done);
+
+  // Which of `jtis` no longer have a session (revoked, expired): one MGET. done(gone) on the client
+  // thread; if Redis cannot be asked, done is not told anything is gone (gone empty, ok false).
+  void find_gone(std::vector<std::string> jtis, std::function<void(bool ok, std::vector<std::string> gone)> done);
 
   // `callback(jti)` runs on the subscriber thread for every revocation published by any node.
   void on_revoked(std::function<void(const std::string& jti)> callback);

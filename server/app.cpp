@@ -22,6 +22,7 @@
 #include "server/ai_seats.h"
 #include "server/ratings.h"
 #include "server/recovery.h"
+#include "server/session_audit.h"
 #include "server/embedded_redis.h"
 #include "server/sqlite_journal.h"
 #include "server/routes.h"
@@ -198,6 +199,13 @@ int run_server(const Config& config) {
   ctx->extra_metrics = [hub, ai_pool, move_journal] {
     return rooms_metrics(*hub, ai_pool->stats()) + journal_metrics(move_journal->stats());
   };
+  auto audit = std::make_shared<SessionAudit>(ioc.get_executor(), ctx->sessions, *services.sessions,
+                                              std::chrono::seconds(config.session_check_s));
+  audit->start();
+  std::weak_ptr<SessionAudit> weak_audit = audit;
+  services.subscriber->on_ready([weak_audit] {
+    if (auto a = weak_audit.lock()) a->check_now();
+  });
   persistence::UserStore* users = services.users.get();
   hub->set_game_ended_hook(
       [users](const rooms::GameSetup& setup, const rooms::EndInfo& end) { rate_finished_game(*users, setup, end); });
@@ -245,6 +253,7 @@ int run_server(const Config& config) {
     ctx->draining = true;
     listener->stop();
     hub->stop();
+    audit->stop();
     std::size_t clients = ctx->sessions.close_all(rooms::kCloseDraining, "server shutting down");
     net::log_info("shutdown", "closing " + std::to_string(clients) + " WebSocket connections");
     drain_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);

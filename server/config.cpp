@@ -108,6 +108,9 @@ const std::vector<KeyDef>& key_defs() {
       {{"ai_hash_mb", "transposition table of each AI worker, in MiB"}, number<int>(&Config::ai_hash_mb, 1, 4096)},
       {{"ai_max_queue", "AI moves that may wait for a worker; more are refused"},
        number<int>(&Config::ai_max_queue, 1, 1000000)},
+      {{"session_check_s", "seconds between checks that every open socket's session still exists (expired or "
+                           "revoked ones are closed with 4001)"},
+       number<int>(&Config::session_check_s, 1, 3600)},
       {{"reconnect_grace_s", "seconds a player may be disconnected before losing the game as abandoned"},
        number<int>(&Config::reconnect_grace_s, 1, 3600)},
       {{"ai_time_control", "time control M+S of games against the AI when the client names none"},

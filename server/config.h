@@ -18,6 +18,7 @@ struct Config {
   std::string redis_server_binary = "redis-server";  // used when starting our own Redis
   std::string jwt_secret;           // raw bytes (>= 32); empty = CHUHE_JWT_SECRET or <data>/jwt.secret
   int jwt_leeway_s = 30;            // clock skew tolerated on a token's exp/nbf/iat
+  int session_check_s = 30;         // how often open sockets' sessions are checked (expiry, missed logouts)
   int ai_threads = 1;               // worker threads searching for AI seats (each with its own hash)
   int ai_hash_mb = 16;              // hash table per AI worker
   int ai_max_queue = 256;           // AI moves waiting for a worker; more are refused

@@ -5,9 +5,11 @@
 #include <csignal>
 #include <sys/wait.h>
 
+#include <future>
 #include <regex>
 #include <thread>
 
+#include "persistence/redis_client.h"
 #include "tests/support/http_client.h"
 #include "tests/support/ports.h"
 #include "tests/support/redis_server.h"
@@ -172,4 +174,32 @@ TEST(ServerEmbeddedRedis, StartsItsOwnRedisAndStopsItOnSigint) {
   std::string out = server.output();
   ASSERT_TRUE(std::regex_search(out, m, std::regex(R"(started redis-server on 127\.0\.0\.1:(\d+))"))) << out;
   EXPECT_FALSE(loopback_port_open(static_cast<std::uint16_t>(std::stoi(m[1]))));
+}
+
+// A session that vanishes without a revocation message (its TTL ran out, or a logout was published
+// while this node's subscription was down) has its sockets closed by the periodic check.
+TEST(ServerSessionAudit, SocketOfASessionThatVanishedIsClosedWith4001) {
+  TempDir dir;
+  RedisServer redis;
+  const std::string address = redis.host() + ":" + std::to_string(redis.port());
+  ServerProcess server(ServerOptions{address, dir.path(), {"--session_check_s", "1"}, {}});
+  auto guest = http_request(server.port(), "POST", "/api/auth/guest", "{}");
+  ASSERT_EQ(guest.status, 200);
+  WsClient ws;
+  ASSERT_TRUE(ws.connect(server.port(), "/ws?token=" + guest.json()["token"].get<std::string>()));
+  ASSERT_TRUE(ws.recv_type("welcome"));
+
+  // Remove the session behind the server's back: no message on chuhe:revoked, as with an expiry.
+  chuhe::persistence::RedisOptions options;
+  options.host = redis.host();
+  options.port = redis.port();
+  chuhe::persistence::RedisClient client(options);
+  std::promise<long long> deleted;
+  client.command({"EVAL", "local n = 0 for _, k in ipairs(redis.call('KEYS', 'session:*')) do "
+                          "n = n + redis.call('DEL', k) end return n", "0"},
+                 [&](chuhe::persistence::RedisReply r) { deleted.set_value(r.is_integer() ? r.integer : -1); });
+  ASSERT_EQ(deleted.get_future().get(), 1);
+
+  // Within the check interval (1 s) plus slack for a loaded machine.
+  EXPECT_EQ(ws.wait_closed(std::chrono::seconds(5)), 4001);
 }
