@@ -162,6 +162,20 @@ void UserStore::rate_game(std::string red_id, std::string black_id, double red_s
   if (!queued) (*shared)(RatingUpdate{});
 }
 
+void UserStore::prune_guests(std::int64_t created_before, std::function<void(long long)> done) {
+  auto shared = std::make_shared<std::function<void(long long)>>(std::move(done));
+  bool queued = db_.post([created_before, shared](sqlite3* db) {
+    SqliteStatement stmt(db, "DELETE FROM users WHERE guest = 1 AND created_at < ?");
+    long long deleted = -1;
+    if (stmt.ok()) {
+      stmt.bind(1, created_before);
+      if (stmt.step() == SQLITE_DONE) deleted = sqlite3_changes(db);
+    }
+    (*shared)(deleted);
+  });
+  if (!queued) (*shared)(-1);
+}
+
 void UserStore::leaderboard(int limit, std::function<void(LeaderboardResult)> done) {
   auto shared = std::make_shared<std::function<void(LeaderboardResult)>>(std::move(done));
   bool queued = db_.post([limit, shared](sqlite3* db) {

@@ -76,6 +76,10 @@ class UserStore {
   // `red_score`: 1 red won, 0.5 draw, 0 black won.
   void rate_game(std::string red_id, std::string black_id, double red_score,
                  std::function<void(RatingUpdate)> done);
+  // Deletes guests created before `created_before` (Unix seconds): once their token has expired nobody
+  // can be them again (guests cannot log in). Their games keep the players as they were. done(count
+  // deleted, or -1 on error).
+  void prune_guests(std::int64_t created_before, std::function<void(long long)> done);
   // Registered users with at least one rated game, by rating, best first; at most `limit`.
   void leaderboard(int limit, std::function<void(LeaderboardResult)> done);
 

@@ -21,6 +21,7 @@
 #include "rooms/journal.h"
 #include "server/ai_seats.h"
 #include "server/ratings.h"
+#include "server/guest_pruning.h"
 #include "server/recovery.h"
 #include "server/session_audit.h"
 #include "server/embedded_redis.h"
@@ -206,6 +207,10 @@ int run_server(const Config& config) {
   services.subscriber->on_ready([weak_audit] {
     if (auto a = weak_audit.lock()) a->check_now();
   });
+  net::AuthConfig auth_defaults;  // guests live as long as their token (plus the leeway), then go
+  auto pruning = std::make_shared<GuestPruning>(
+      ioc.get_executor(), *services.users, auth_defaults.guest_token_lifetime + std::chrono::seconds(config.jwt_leeway_s));
+  pruning->start();
   persistence::UserStore* users = services.users.get();
   hub->set_game_ended_hook(
       [users](const rooms::GameSetup& setup, const rooms::EndInfo& end) { rate_finished_game(*users, setup, end); });
@@ -254,6 +259,7 @@ int run_server(const Config& config) {
     listener->stop();
     hub->stop();
     audit->stop();
+    pruning->stop();
     std::size_t clients = ctx->sessions.close_all(rooms::kCloseDraining, "server shutting down");
     net::log_info("shutdown", "closing " + std::to_string(clients) + " WebSocket connections");
     drain_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);

@@ -115,6 +115,67 @@ TEST_F(UserStoreTest, SurvivesReopenAndIsInWalMode) {
   EXPECT_EQ(mode, "wal");
 }
 
+TEST_F(UserStoreTest, RatedGamesMoveBothRatingsInOneStepAndFillTheLeaderboard) {
+  auto db = open_db();
+  UserStore store(*db);
+  create(store, NewUser{"u_a", "Ann", false, "$argon2id$a"});
+  create(store, NewUser{"u_b", "Bo", false, "$argon2id$b"});
+  create(store, NewUser{"u_g", "Guest-1", true, ""});
+  auto rate = [&](std::string red, std::string black, double score) {
+    return await<RatingUpdate>([&](auto done) { store.rate_game(red, black, score, done); }).value_or(RatingUpdate{});
+  };
+  auto board = [&] {
+    return await<LeaderboardResult>([&](auto done) { store.leaderboard(10, done); }).value_or(LeaderboardResult{});
+  };
+  EXPECT_EQ(board().users.size(), 0u) << "nobody has a rated game yet";
+
+  RatingUpdate first = rate("u_a", "u_b", 1.0);
+  ASSERT_EQ(first.status, UserStatus::ok);
+  EXPECT_EQ(first.red_before.rating, 1500);
+  EXPECT_GT(first.red_after.rating, 1500);
+  EXPECT_LT(first.black_after.rating, 1500);
+  EXPECT_NEAR(first.red_after.rating - 1500, 1500 - first.black_after.rating, 1e-6);  // equal starts: symmetric
+  EXPECT_LT(first.red_after.rd, 500);
+  EXPECT_EQ(by_id(store, "u_a").user.rated_games, 1);
+  EXPECT_DOUBLE_EQ(by_id(store, "u_b").user.rating.rating, first.black_after.rating);
+
+  // The next game starts from the stored values.
+  RatingUpdate second = rate("u_b", "u_a", 0.5);
+  ASSERT_EQ(second.status, UserStatus::ok);
+  EXPECT_DOUBLE_EQ(second.red_before.rating, first.black_after.rating);
+  EXPECT_GT(second.red_after.rating, second.red_before.rating) << "a draw against a stronger player gains";
+
+  // Guests, unknown users and self-play change nothing.
+  EXPECT_EQ(rate("u_a", "u_g", 1.0).status, UserStatus::not_found);
+  EXPECT_EQ(rate("u_a", "nobody", 1.0).status, UserStatus::not_found);
+  EXPECT_EQ(rate("u_a", "u_a", 1.0).status, UserStatus::not_found);
+  EXPECT_EQ(by_id(store, "u_a").user.rated_games, 2);
+
+  LeaderboardResult top = board();
+  ASSERT_EQ(top.status, UserStatus::ok);
+  ASSERT_EQ(top.users.size(), 2u);
+  EXPECT_EQ(top.users[0].id, "u_a");
+  EXPECT_GE(top.users[0].rating.rating, top.users[1].rating.rating);
+  EXPECT_TRUE(top.users[0].password_hash.empty()) << "never handed out";
+}
+
+TEST_F(UserStoreTest, PruningRemovesOldGuestsOnly) {
+  auto db = open_db();
+  UserStore store(*db);
+  create(store, NewUser{"u_r", "Reg", false, "$argon2id$r"});
+  create(store, NewUser{"u_g1", "Guest-1", true, ""});
+  create(store, NewUser{"u_g2", "Guest-2", true, ""});
+  auto prune = [&](std::int64_t before) {
+    return await<long long>([&](auto done) { store.prune_guests(before, done); }).value_or(-2);
+  };
+  EXPECT_EQ(prune(0), 0) << "nobody was created before 1970";
+  const auto later = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count() + 10;
+  EXPECT_EQ(prune(later), 2);
+  EXPECT_EQ(by_id(store, "u_g1").status, UserStatus::not_found);
+  EXPECT_EQ(by_id(store, "u_r").status, UserStatus::ok);
+}
+
 TEST_F(UserStoreTest, MigrationsSetTheSchemaVersion) {
   auto db = open_db();
   auto version = await<int>([&](auto done) { db->post([done](sqlite3* raw) { done(schema_version(raw)); }); });
