@@ -63,6 +63,10 @@ std::optional<Player> parse_player_json(std::string_view text) {
   }
 }
 
+std::string write_spectators(std::string_view game, int count) {
+  return dump(json{{"t", "spectators"}, {"game", game}, {"count", count}});
+}
+
 std::string write_game_start(const GameSetup& setup, std::optional<rules::Color> color) {
   json msg = {{"t", "game_start"}, {"game", setup.id}};
   if (color) msg["color"] = color_name(*color);

@@ -50,6 +50,7 @@ std::string write_move(std::string_view game, int ply, std::string_view iccs, st
 std::string write_draw_offer(std::string_view game, rules::Color by);
 std::string write_draw_declined(std::string_view game, rules::Color by);  // extension
 std::string write_game_end(std::string_view game, const EndInfo& end);
+std::string write_spectators(std::string_view game, int count);  // extension: the live spectator count
 // chat: `from` is the sender as a user object.
 std::string write_chat(std::string_view game, const User& from, std::string_view text);
 std::string write_seeking(const TimeControl& tc);

@@ -149,7 +149,7 @@ void GameRoom::on_watch(const ClientPtr& client, const std::string& id) {
   if (seat_of(client->user().id)) return on_resume(client, id);
   if (!is_spectator(client)) {
     spectators_.push_back(client);
-    spectator_count_.store(static_cast<int>(spectators_.size()), std::memory_order_relaxed);
+    spectators_changed();
   }
   client->send(make_message(append_id(state_json(std::nullopt), id)), Audience::spectator);
 }
@@ -158,7 +158,7 @@ void GameRoom::on_unwatch(const ClientPtr& client) {
   auto it = std::find(spectators_.begin(), spectators_.end(), client);
   if (it == spectators_.end()) return;
   spectators_.erase(it);
-  spectator_count_.store(static_cast<int>(spectators_.size()), std::memory_order_relaxed);
+  spectators_changed();
 }
 
 void GameRoom::on_resume(const ClientPtr& client, const std::string& id) {

@@ -39,6 +39,7 @@ GameRoom::GameRoom(const asio::any_io_executor& io, GameSetup setup, Deps deps)
       deps_(std::move(deps)),
       clock_(setup_.tc),
       flag_timer_(strand_),
+      spectator_timer_(strand_),
       seats_{Seat{setup_.red, {}, asio::steady_timer(strand_)}, Seat{setup_.black, {}, asio::steady_timer(strand_)}},
       chat_(deps_.config.chat_lines, deps_.config.chat_window) {
   if (auto err = game_.reset(setup_.fen)) throw std::invalid_argument("bad FEN: " + err->message);
@@ -88,6 +89,7 @@ void GameRoom::detach(ClientPtr client) {
 void GameRoom::shutdown() {
   asio::post(strand_, [self = shared_from_this()] {
     self->flag_timer_.cancel();
+    self->spectator_timer_.cancel();
     for (auto& s : self->seats_) s.grace.cancel();
     if (self->deps_.ai && self->has_ai() && !self->end_) self->deps_.ai->cancel(self->setup_.id);
   });
@@ -279,7 +281,7 @@ void GameRoom::attach(Color c, const ClientPtr& client) {
   // A player's tab gets the game as a player, not twice as a spectator too.
   if (auto it = std::find(spectators_.begin(), spectators_.end(), client); it != spectators_.end()) {
     spectators_.erase(it);
-    spectator_count_.store(static_cast<int>(spectators_.size()), std::memory_order_relaxed);
+    spectators_changed();
   }
 }
 
@@ -293,7 +295,7 @@ void GameRoom::on_detach(const ClientPtr& client) {
   }
   if (auto it = std::find(spectators_.begin(), spectators_.end(), client); it != spectators_.end()) {
     spectators_.erase(it);
-    spectator_count_.store(static_cast<int>(spectators_.size()), std::memory_order_relaxed);
+    spectators_changed();
   }
 }
 
@@ -342,6 +344,24 @@ void GameRoom::on_ai_move(int ply, const std::string& iccs) {
 }
 
 // ---- Sending ----
+
+void GameRoom::spectators_changed() {
+  spectator_count_.store(static_cast<int>(spectators_.size()), std::memory_order_relaxed);
+  if (spectator_push_pending_) return;
+  spectator_push_pending_ = true;
+  spectator_timer_.expires_after(deps_.config.spectator_update);
+  spectator_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    self->spectator_push_pending_ = false;
+    if (!ec) self->push_spectator_count();
+  });
+}
+
+void GameRoom::push_spectator_count() {
+  const int count = static_cast<int>(spectators_.size());
+  if (count == spectators_told_) return;
+  spectators_told_ = count;
+  broadcast(make_message(write_spectators(setup_.id, count)));
+}
 
 void GameRoom::broadcast(const Message& message, const ClientPtr& requester, std::string_view id) {
   // The one variant: the requester's copy echoes its id (a requester that is neither attached nor

@@ -118,6 +118,10 @@ class GameRoom : public std::enable_shared_from_this<GameRoom> {
   void arm_grace(rules::Color seat);
   void request_ai_move();
   void on_ai_move(int ply, const std::string& iccs);
+  // The spectator list changed: keep the count, and tell everyone at most once per
+  // config.spectator_update (a crowd arriving costs one message each, not one per arrival).
+  void spectators_changed();
+  void push_spectator_count();
   void broadcast(const Message& message, const ClientPtr& requester = nullptr, std::string_view id = {});
   void send_seat(rules::Color seat, const Message& message);
   void send_spectators(const Message& message);
@@ -149,6 +153,9 @@ class GameRoom : public std::enable_shared_from_this<GameRoom> {
   rules::Color first_mover_;
   GameClock clock_;
   boost::asio::steady_timer flag_timer_;
+  boost::asio::steady_timer spectator_timer_;
+  bool spectator_push_pending_ = false;
+  int spectators_told_ = 0;  // the count last sent (state carries it too)
   std::array<Seat, 2> seats_;
   std::vector<ClientPtr> spectators_;
   std::vector<std::string> moves_;   // ICCS of the durable, broadcast moves

@@ -82,8 +82,10 @@ void Hub::on_connect(const std::shared_ptr<Client>& client) {
 
 void Hub::on_disconnect(const std::shared_ptr<Client>& client) {
   std::vector<std::shared_ptr<GameRoom>> rooms;
+  std::shared_ptr<RemoteRouter> router;
   {
     std::lock_guard lock(mutex_);
+    router = router_;
     lobby_.cancel(client.get());
     if (auto it = by_user_.find(client->user().id); it != by_user_.end()) {
       auto& conns = it->second;
@@ -98,6 +100,7 @@ void Hub::on_disconnect(const std::shared_ptr<Client>& client) {
     }
   }
   for (const auto& room : rooms) room->detach(client);
+  if (router) router->disconnected(client);
 }
 
 // ---- Requests ----
@@ -106,8 +109,13 @@ void Hub::on_message(const std::shared_ptr<Client>& client, ClientRequest reques
   const auto received = Clock::now();  // a move's clock is charged up to here, not to our queueing
   if (const auto* seek = std::get_if<in::Seek>(&request.message)) return on_seek(client, *seek, request.id);
   if (std::holds_alternative<in::CancelSeek>(request.message)) {
-    std::lock_guard lock(mutex_);
-    lobby_.cancel(client.get());
+    std::shared_ptr<RemoteRouter> router;
+    {
+      std::lock_guard lock(mutex_);
+      lobby_.cancel(client.get());
+      router = router_;
+    }
+    if (router) router->cancel_seek(client);
     return;
   }
   if (const auto* challenge = std::get_if<in::ChallengeAi>(&request.message))
@@ -127,10 +135,17 @@ void Hub::on_seek(const std::shared_ptr<Client>& client, const in::Seek& seek, c
     return;
   }
   std::optional<Pairing> pairing;
+  std::shared_ptr<RemoteRouter> router;
   {
     std::lock_guard lock(mutex_);
+    router = router_;
     const auto now = Clock::now();
-    pairing = lobby_.add(Seek{client, seek.tc, seek.rated, now}, now);
+    if (!router) pairing = lobby_.add(Seek{client, seek.tc, seek.rated, now}, now);
+  }
+  if (router) {  // cluster mode: the shared lobby pairs seeks of every node
+    client->send(make_message(append_id(write_seeking(seek.tc), id)), Audience::player);
+    router->seek(client, seek);
+    return;
   }
   // Always the direct answer first, even when an opponent was waiting: game_start follows.
   client->send(make_message(append_id(write_seeking(seek.tc), id)), Audience::player);
@@ -158,9 +173,11 @@ void Hub::on_challenge_ai(const std::shared_ptr<Client>& client, const in::Chall
 void Hub::on_game_request(const std::shared_ptr<Client>& client, ClientRequest request, const std::string& game,
                           Clock::time_point received) {
   std::shared_ptr<GameRoom> room;
+  std::shared_ptr<RemoteRouter> router;
   std::string refusal;
   {
     std::lock_guard lock(mutex_);
+    router = router_;
     if (auto it = games_.find(game); it != games_.end()) room = it->second;
     auto conn = connections_.find(client.get());
     if (room && conn != connections_.end()) {
@@ -183,6 +200,7 @@ void Hub::on_game_request(const std::shared_ptr<Client>& client, ClientRequest r
     }
   }
   if (!room) {
+    if (router && router->route(client, request, game)) return;  // another node's game
     client->send(make_message(write_error("not_found", "no such game", request.id)), Audience::player);
     return;
   }
@@ -223,7 +241,9 @@ std::size_t Hub::recover(std::vector<RecoveredGame> games) {
   return rooms.size();
 }
 
-void Hub::create_game(GameSetup setup, const std::shared_ptr<Client>& requester, const std::string& request_id) {
+void Hub::create_game(GameSetup setup, const std::shared_ptr<Client>& requester, const std::string& request_id,
+                      std::vector<std::shared_ptr<Client>> remote_red,
+                      std::vector<std::shared_ptr<Client>> remote_black) {
   GameRoom::Deps deps = room_deps();
   std::vector<std::shared_ptr<Client>> seats[2];
   std::shared_ptr<GameRoom> room;
@@ -243,6 +263,10 @@ void Hub::create_game(GameSetup setup, const std::shared_ptr<Client>& requester,
           connections_[conn.get()].played.insert(setup.id);
         }
       }
+      for (auto& conn : c == rules::Color::Red ? remote_red : remote_black) {
+        connections_[conn.get()].played.insert(setup.id);
+        seats[static_cast<int>(c)].push_back(std::move(conn));
+      }
     }
   }
   room->start(std::move(seats[0]), std::move(seats[1]), requester, request_id);
@@ -260,6 +284,41 @@ void Hub::start_pairing(const Pairing& pairing) {
   setup.red = (first_red ? pairing.first : pairing.second).client->user();
   setup.black = (first_red ? pairing.second : pairing.first).client->user();
   create_game(std::move(setup), nullptr, {});
+}
+
+void Hub::set_remote_router(std::shared_ptr<RemoteRouter> router) {
+  std::lock_guard lock(mutex_);
+  router_ = std::move(router);
+}
+
+void Hub::register_remote(const std::shared_ptr<Client>& client) {
+  std::lock_guard lock(mutex_);
+  connections_.try_emplace(client.get());
+}
+
+void Hub::create_paired_game(GameSetup setup, std::vector<std::shared_ptr<Client>> red_remote,
+                             std::vector<std::shared_ptr<Client>> black_remote) {
+  create_game(std::move(setup), nullptr, {}, std::move(red_remote), std::move(black_remote));
+}
+
+void Hub::drop_game(const std::string& id) {
+  std::shared_ptr<GameRoom> room;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = games_.find(id);
+    if (it == games_.end()) return;
+    room = std::move(it->second);
+    games_.erase(it);
+    for (rules::Color c : {rules::Color::Red, rules::Color::Black}) {
+      const auto* user = std::get_if<User>(&room->setup().player(c));
+      if (!user) continue;
+      if (auto a = active_.find(user->id); a != active_.end()) {
+        erase_value(a->second, id);
+        if (a->second.empty()) active_.erase(a);
+      }
+    }
+  }
+  room->shutdown();
 }
 
 void Hub::game_ended(const std::shared_ptr<GameRoom>& room) {
@@ -289,8 +348,10 @@ void Hub::arm_tick() {
 
 void Hub::tick() {
   std::vector<Pairing> pairings;
+  std::shared_ptr<RemoteRouter> router;
   {
     std::lock_guard lock(mutex_);
+    router = router_;
     const auto now = Clock::now();
     pairings = lobby_.tick(now);
     while (!expiring_.empty() && expiring_.front().first <= now) {
@@ -299,6 +360,7 @@ void Hub::tick() {
     }
   }
   for (const auto& pairing : pairings) start_pairing(pairing);
+  if (router) router->tick();
 }
 
 std::string Hub::new_game_id() {

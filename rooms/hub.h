@@ -29,6 +29,24 @@
 
 namespace chuhe::rooms {
 
+// Cluster mode (several nodes sharing one Redis; server/cluster_node.*): what the Hub hands on when this
+// node cannot serve a request alone. Without one (a single node) the Hub behaves exactly as before.
+// Every call is made outside the Hub's lock; implementations must not block.
+class RemoteRouter {
+ public:
+  virtual ~RemoteRouter() = default;
+  // A game request for a game this node does not have: true if the router took it (forwarded to the
+  // game's owner; the answer comes back later), false to answer not_found as usual.
+  virtual bool route(const std::shared_ptr<Client>& client, const ClientRequest& request, const std::string& game) = 0;
+  // A seek, after `seeking` went out: the router takes it to the shared lobby instead of the local one.
+  virtual void seek(const std::shared_ptr<Client>& client, const in::Seek& seek) = 0;
+  virtual void cancel_seek(const std::shared_ptr<Client>& client) = 0;
+  // The connection is gone (after the Hub's own bookkeeping).
+  virtual void disconnected(const std::shared_ptr<Client>& client) = 0;
+  // On every lobby tick.
+  virtual void tick() = 0;
+};
+
 class Hub : public MessageHandler, public std::enable_shared_from_this<Hub> {
  public:
   using Clock = std::chrono::steady_clock;
@@ -59,6 +77,19 @@ class Hub : public MessageHandler, public std::enable_shared_from_this<Hub> {
   // Returns how many were resumed (a game whose position cannot be set up is left out).
   std::size_t recover(std::vector<RecoveredGame> games);
 
+  // ---- Cluster mode (all unused on a single node) ----
+  void set_remote_router(std::shared_ptr<RemoteRouter> router);
+  // A client of another node (a proxy whose send() goes over pub/sub) that sends requests through
+  // on_message: registered like a connection (so on_disconnect detaches it), but not as an online user.
+  void register_remote(const std::shared_ptr<Client>& client);
+  // Creates and starts a game between two users paired by the shared lobby: every local connection of
+  // each player gets it (as for a local pairing), and so do the given remote clients of each seat.
+  void create_paired_game(GameSetup setup, std::vector<std::shared_ptr<Client>> red_remote,
+                          std::vector<std::shared_ptr<Client>> black_remote);
+  // This node lost the game (its lease went to another node): the room stops at once, tells nobody,
+  // and is forgotten.
+  void drop_game(const std::string& id);
+
   // MessageHandler
   void on_connect(const std::shared_ptr<Client>& client) override;
   void on_message(const std::shared_ptr<Client>& client, ClientRequest request) override;
@@ -86,7 +117,10 @@ class Hub : public MessageHandler, public std::enable_shared_from_this<Hub> {
   void on_game_request(const std::shared_ptr<Client>& client, ClientRequest request, const std::string& game,
                        Clock::time_point received);
   // Creates, registers and starts a game; every live connection of each human player is attached.
-  void create_game(GameSetup setup, const std::shared_ptr<Client>& requester, const std::string& request_id);
+  // `remote` clients (cluster mode) are attached to each seat besides the player's local connections.
+  void create_game(GameSetup setup, const std::shared_ptr<Client>& requester, const std::string& request_id,
+                   std::vector<std::shared_ptr<Client>> remote_red = {},
+                   std::vector<std::shared_ptr<Client>> remote_black = {});
   void start_pairing(const Pairing& pairing);
   GameRoom::Deps room_deps();
   void game_ended(const std::shared_ptr<GameRoom>& room);
@@ -113,6 +147,7 @@ class Hub : public MessageHandler, public std::enable_shared_from_this<Hub> {
   std::unordered_map<std::string, std::vector<std::shared_ptr<Client>>> by_user_;  // live connections
   std::unordered_map<std::string, std::vector<std::string>> active_;               // user -> games in play
   std::mt19937_64 rng_;
+  std::shared_ptr<RemoteRouter> router_;  // cluster mode only
 };
 
 }  // namespace chuhe::rooms

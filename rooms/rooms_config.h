@@ -24,6 +24,9 @@ struct RoomsConfig {
   // How often waiting seeks are matched again as their rating windows widen (the protocol pairs
   // compatible seeks within 1 s; the lobby's window opens fully at 0.8 s).
   std::chrono::milliseconds lobby_tick{200};
+  // Spectator counts are pushed to a game's players and spectators ("spectators" message) at most this
+  // often: a crowd arriving costs each recipient one message, not one per newcomer.
+  std::chrono::milliseconds spectator_update{1'000};
   // The most games `GET /api/games/live` lists (the most watched first).
   std::size_t live_games_listed = 100;
 };

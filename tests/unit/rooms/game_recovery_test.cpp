@@ -111,3 +111,26 @@ TEST(PlayerJson, RoundTripsUsersAndAiSeatsAndRefusesOtherText) {
 
 }  // namespace
 }  // namespace chuhe::rooms::test
+
+namespace chuhe::rooms::test {
+namespace {
+
+TEST_F(HubTest, SpectatorCountIsPushedOncePerBurstOfArrivals) {
+  make_hub();
+  auto p = pair_players();
+  auto s1 = connect("sam"), s2 = connect("sue"), s3 = connect("sid");
+  for (const auto& s : {s1, s2, s3}) send(s, {{"t", "watch"}, {"game", p.game}});
+  ASSERT_TRUE(run_until([&] { return p.red->count("spectators") >= 1; }));
+  EXPECT_EQ(p.red->count("spectators"), 1u) << "three arrivals, one message";
+  EXPECT_EQ(p.red->last("spectators")["count"], 3);
+  EXPECT_EQ(p.red->last("spectators")["game"], p.game);
+  EXPECT_EQ(s1->last("spectators")["count"], 3) << "spectators are told too";
+  send(s3, {{"t", "unwatch"}, {"game", p.game}});
+  hub->on_disconnect(s2);
+  ASSERT_TRUE(run_until([&] { return p.black->count("spectators") >= 2; }));
+  EXPECT_EQ(p.black->last("spectators")["count"], 1);
+  EXPECT_EQ(s1->last("spectators")["count"], 1);
+}
+
+}  // namespace
+}  // namespace chuhe::rooms::test

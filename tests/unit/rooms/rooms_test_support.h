@@ -185,6 +185,7 @@ class HubTest : public ::testing::Test {
     config.reconnect_grace = std::chrono::milliseconds(60);
     config.finished_retention = std::chrono::milliseconds(300);
     config.lobby_tick = std::chrono::milliseconds(20);
+    config.spectator_update = std::chrono::milliseconds(30);
   }
   void TearDown() override {
     if (ai) ai->join();
