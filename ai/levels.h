@@ -24,4 +24,10 @@ constexpr int kMaxLevel = 8;
 // The spec of a level; levels outside 1..8 are clamped.
 const LevelSpec& level_spec(int level);
 
+// Level 9: Monte-Carlo tree search guided by the shipped policy/value network (ai/mcts, ai/nn),
+// for the server's AI seats (ai::WorkerPool). Not an alpha-beta level: level_spec(9) is level 8's
+// spec, which is also what a seat at level 9 plays when the network cannot be loaded.
+constexpr int kMctsLevel = 9;
+constexpr bool is_mcts_level(int level) { return level == kMctsLevel; }
+
 }  // namespace chuhe::ai

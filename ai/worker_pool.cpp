@@ -2,8 +2,14 @@
 
 #include <algorithm>
 #include <functional>
+#include <iostream>
 
+#include "ai/levels.h"
+#include "ai/mcts/mcts.h"
+#include "ai/nn/evaluator.h"
+#include "ai/nn/weights_io.h"
 #include "ai/searcher.h"
+#include "rules/game.h"
 #include "rules/movegen.h"
 #include "rules/notation.h"
 #include "rules/position.h"
@@ -26,6 +32,7 @@ std::string_view to_string(JobError e) {
 
 struct WorkerPool::Worker {
   std::unique_ptr<Searcher> searcher;
+  std::atomic<bool> stop_mcts{false};  // stop() ends a running MCTS search with it
   std::thread thread;
 };
 
@@ -84,7 +91,10 @@ void WorkerPool::stop() {
     drained.swap(queue_);
   }
   cv_.notify_all();
-  for (auto& w : workers_) w->searcher->close();  // running searches end within ~1 ms
+  for (auto& w : workers_) {
+    w->searcher->close();  // running searches end within ~1 ms
+    w->stop_mcts.store(true);
+  }
   for (Entry& e : drained) {
     JobResult r;
     r.error = JobError::ShuttingDown;
@@ -177,6 +187,11 @@ JobResult WorkerPool::run_job(Worker& w, const Job& job) {
   } else {
     limits.movetime_ms = options_.default_movetime_ms;
   }
+  if (is_mcts_level(job.level)) {
+    if (nn::Evaluator* ev = mcts_evaluator()) return run_mcts(w, *ev, job, moves, limits);
+    limits.level = 8;  // no network: alpha-beta at full strength plays the move (logged once)
+  }
+
   // The same game and ply give the same choice at weakened levels (reproducible games).
   limits.seed = std::hash<std::string>{}(job.game_id) ^ (std::uint64_t(moves.size()) * 0x9E3779B97F4A7C15ull);
 
@@ -191,6 +206,68 @@ JobResult WorkerPool::run_job(Worker& w, const Job& job) {
   r.score = sr.score;
   r.depth = sr.depth;
   r.nodes = sr.nodes;
+  return r;
+}
+
+nn::Evaluator* WorkerPool::mcts_evaluator() {
+  std::lock_guard lock(nn_mu_);
+  if (nn_tried_) return evaluator_.get();
+  nn_tried_ = true;
+  auto log = [&](const std::string& line) {
+    if (options_.log) options_.log(line);
+    else std::cerr << "chuhe ai: " << line << std::endl;
+  };
+  const std::string path = options_.nn_weights.empty() ? nn::default_weights_path() : options_.nn_weights;
+  auto net = std::make_shared<nn::Network>();
+  if (auto err = nn::load_weights(path, *net)) {
+    log("level 9 (MCTS) unavailable, playing it as alpha-beta level 8: " + *err);
+    return nullptr;
+  }
+  std::string note;
+  auto backend = nn::make_backend(net, nn::BackendKind::Auto, &note);
+  log("level 9 (MCTS): loaded " + path + "; " + note);
+  evaluator_ = std::make_unique<nn::Evaluator>(std::move(backend));
+  return evaluator_.get();
+}
+
+JobResult WorkerPool::run_mcts(Worker& w, nn::Evaluator& ev, const Job& job, const std::vector<rules::Move>& moves,
+                               const SearchLimits& limits) {
+  JobResult r;
+  rules::Game game;
+  const std::string_view fen = job.initial_fen.empty() ? rules::Position::kStartFen : std::string_view(job.initial_fen);
+  if (auto err = game.reset(fen)) {
+    r.error = JobError::BadPosition;
+    r.error_text = err->message;
+    return r;
+  }
+  for (rules::Move m : moves)
+    if (game.play(m) != rules::PlayResult::Ok) {  // legal for the searcher, so a game-over by rule
+      r.error = JobError::NoLegalMove;
+      r.error_text = "the game is already over by rule";
+      return r;
+    }
+  // Same budget as alpha-beta would have: the movetime, or a share of the clock.
+  int budget = limits.movetime_ms;
+  if (budget <= 0) {
+    const int us = int(game.position().side_to_move());
+    const int left = std::max(limits.time_ms[us], 0);
+    budget = std::min(left / 30 + limits.inc_ms[us] * 3 / 4, left * 6 / 10) - limits.move_overhead_ms;
+  } else {
+    budget -= options_.move_overhead_ms;
+  }
+  mcts::MctsLimits ml;
+  ml.visits = 0;
+  ml.movetime_ms = std::max(budget, 10);
+  ml.threads = options_.mcts_threads;
+  const mcts::MctsResult res = mcts::search(game, ev, ml, &w.stop_mcts);
+  if (!res.best) {
+    r.error = JobError::NoLegalMove;
+    r.error_text = "the search found no move";
+    return r;
+  }
+  r.bestmove = rules::to_iccs(res.best);
+  r.score = int(res.value * 1000);  // a value in [-1, 1] shown on the centipawn scale (a chariot ~ 1000)
+  r.nodes = std::uint64_t(res.visits);
   return r;
 }
 

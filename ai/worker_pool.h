@@ -20,6 +20,8 @@
 #include <thread>
 #include <vector>
 
+#include "rules/types.h"
+
 namespace chuhe::ai {
 
 class Searcher;
@@ -28,7 +30,7 @@ struct Job {
   std::string game_id;                // for logs and the seed of weakened levels
   std::string initial_fen;            // empty = the start position
   std::vector<std::string> moves;     // ICCS moves played from initial_fen
-  int level = 8;                      // 1..8
+  int level = 8;                      // 1..8 alpha-beta; 9 = MCTS with the network (levels.h)
   int movetime_ms = 0;                // think this long; 0 = use the clock below
   // Clock of the AI's game, used when movetime_ms is 0: remaining time and increment per side
   // (Red = 0). With neither set, a default of 1000 ms per move applies.
@@ -66,7 +68,19 @@ struct WorkerPoolOptions {
   std::size_t hash_mb = 16;           // per worker
   int default_movetime_ms = 1000;     // jobs with neither movetime nor clock
   int move_overhead_ms = 30;          // kept in reserve when playing on a clock
+  // Level 9 (MCTS): the network's weight file (empty = the shipped one, nn::default_weights_path())
+  // and the threads each MCTS search walks its tree with. The network is loaded at the first
+  // level-9 job; if it cannot be, level-9 jobs are played by alpha-beta at level 8.
+  std::string nn_weights = {};
+  int mcts_threads = 4;
+  // Where the pool reports what it decided about the network (loaded, fell back); default stderr.
+  std::function<void(const std::string&)> log = {};
 };
+
+namespace nn {
+class Evaluator;
+}
+struct SearchLimits;
 
 struct WorkerPoolStats {
   std::size_t queue_length = 0;
@@ -104,6 +118,11 @@ class WorkerPool {
 
   void worker_main(Worker& w);
   JobResult run_job(Worker& w, const Job& job);
+  // Level 9: the shared evaluator, created at the first level-9 job; nullptr if the network
+  // could not be loaded (then level 9 plays as level 8).
+  nn::Evaluator* mcts_evaluator();
+  JobResult run_mcts(Worker& w, nn::Evaluator& ev, const Job& job, const std::vector<rules::Move>& moves,
+                     const SearchLimits& limits);
   void finish(const Entry& e, JobResult r);
 
   WorkerPoolOptions options_;
@@ -113,6 +132,9 @@ class WorkerPool {
   bool stopping_ = false;
   std::vector<std::unique_ptr<Worker>> workers_;
   WorkerPoolStats stats_;
+  std::mutex nn_mu_;
+  bool nn_tried_ = false;
+  std::unique_ptr<nn::Evaluator> evaluator_;
 };
 
 }  // namespace chuhe::ai
