@@ -106,6 +106,16 @@ void WorkerPool::stop() {
     if (w->thread.joinable()) w->thread.join();
 }
 
+int WorkerPool::shared_movetime(int movetime_ms, double waited_ms, std::size_t waiting, int busy, int workers) {
+  constexpr int kFloorMs = 50;  // enough for a sensible move at any level
+  const int floor = std::min(movetime_ms, kFloorMs);
+  long long budget = movetime_ms - static_cast<long long>(waited_ms);
+  // This job and those still waiting share the workers not already taken by other searches.
+  const long long contenders = static_cast<long long>(waiting) + std::max(busy, 1);
+  if (contenders > workers) budget = std::min<long long>(budget, static_cast<long long>(movetime_ms) * std::max(workers, 1) / contenders);
+  return static_cast<int>(std::max<long long>(budget, floor));
+}
+
 void WorkerPool::finish(const Entry& e, JobResult r) {
   {
     std::lock_guard lock(mu_);
@@ -130,6 +140,9 @@ void WorkerPool::worker_main(Worker& w) {
       e = std::move(queue_.front());
       queue_.pop_front();
       ++stats_.busy_workers;
+      if (e.job.movetime_ms > 0)
+        e.job.movetime_ms = shared_movetime(e.job.movetime_ms, ms_between(e.queued_at, Clock::now()), queue_.size(),
+                                            stats_.busy_workers, options_.workers);
     }
     const auto started = Clock::now();
     JobResult r = run_job(w, e.job);

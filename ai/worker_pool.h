@@ -104,6 +104,13 @@ class WorkerPool {
 
   WorkerPoolStats stats() const;
 
+  // The thinking time a job with `movetime_ms` gets when a worker takes it after `waited_ms` in the
+  // queue, with `waiting` jobs still queued and `busy` workers searching (this one included) out of
+  // `workers`. The wait came off the game's clock, so it comes off the search too; and while more
+  // games wait than there are workers, the time is shared so that every AI game keeps moving rather
+  // than some losing on time behind long searches. Never below min(movetime, 50 ms).
+  static int shared_movetime(int movetime_ms, double waited_ms, std::size_t waiting, int busy, int workers);
+
   // Shutdown: refuses new jobs, answers queued ones with ShuttingDown, interrupts running searches
   // (answered with Cancelled) and joins the threads. Idempotent.
   void stop();

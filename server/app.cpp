@@ -195,7 +195,7 @@ int run_server(const Config& config) {
   ai_options.hash_mb = static_cast<std::size_t>(config.ai_hash_mb);
   ai_options.max_queue = static_cast<std::size_t>(config.ai_max_queue);
   auto ai_pool = std::make_shared<ai::WorkerPool>(ai_options);
-  auto ai_seats = std::make_shared<PoolAiPlayer>(ai_pool, ai_options.workers);
+  auto ai_seats = std::make_shared<PoolAiPlayer>(ai_pool);
   auto hub = std::make_shared<rooms::Hub>(ioc.get_executor(), rooms_config(config), journal, ai_seats);
   ctx->extra_metrics = [hub, ai_pool, move_journal] {
     return rooms_metrics(*hub, ai_pool->stats()) + journal_metrics(move_journal->stats());

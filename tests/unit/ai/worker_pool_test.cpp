@@ -150,3 +150,16 @@ TEST(WorkerPool, RefusesWhenFullAndShutsDownQuickly) {
 
 }  // namespace
 }  // namespace chuhe::ai
+
+TEST(WorkerPool, SharesThinkingTimeWhenMoreGamesWaitThanItHasWorkers) {
+  // A free worker: the game's own time, less what it waited.
+  EXPECT_EQ(chuhe::ai::WorkerPool::shared_movetime(4000, 0, 0, 1, 1), 4000);
+  EXPECT_EQ(chuhe::ai::WorkerPool::shared_movetime(4000, 300, 0, 1, 2), 3700);
+  // Fifty AI games on one worker: each gets a fiftieth.
+  EXPECT_EQ(chuhe::ai::WorkerPool::shared_movetime(4000, 0, 49, 1, 1), 80);
+  EXPECT_EQ(chuhe::ai::WorkerPool::shared_movetime(4000, 0, 3, 2, 4), 4000 * 4 / 5);
+  // Never below the floor, nor above the game's own time.
+  EXPECT_EQ(chuhe::ai::WorkerPool::shared_movetime(4000, 0, 500, 1, 1), 50);
+  EXPECT_EQ(chuhe::ai::WorkerPool::shared_movetime(4000, 9000, 0, 1, 1), 50);
+  EXPECT_EQ(chuhe::ai::WorkerPool::shared_movetime(20, 0, 500, 1, 1), 20);
+}

@@ -1,11 +1,10 @@
-// The server's pure pieces: the AI's shared thinking time under load, the archive's JSON and PGN-style
+// The server's pure pieces: the archive's JSON and PGN-style
 // export, the conversion of journal rows into games to resume, and which games are rated.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include "rooms/game_events.h"
-#include "server/ai_seats.h"
 #include "server/game_export.h"
 #include "server/ratings.h"
 #include "server/recovery.h"
@@ -15,15 +14,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using json = nlohmann::json;
-
-TEST(AiShare, FullBudgetWhileAWorkerIsFreeSharedWhenGamesWait) {
-  EXPECT_EQ(PoolAiPlayer::share(4000ms, 0, 0, 1), 4000ms);
-  EXPECT_EQ(PoolAiPlayer::share(4000ms, 0, 1, 2), 4000ms);
-  EXPECT_EQ(PoolAiPlayer::share(4000ms, 1, 1, 1), 4000ms / 3);  // two ahead of it, one worker
-  EXPECT_EQ(PoolAiPlayer::share(4000ms, 49, 1, 1), 78ms);       // 51 AI games on one worker
-  EXPECT_EQ(PoolAiPlayer::share(4000ms, 500, 1, 1), 50ms) << "never below the floor";
-  EXPECT_EQ(PoolAiPlayer::share(20ms, 500, 1, 1), 20ms) << "nor above the game's own budget";
-}
 
 persistence::JournaledGame sample_game(std::string fen = std::string(rules::Position::kStartFen)) {
   persistence::JournaledGame g;
