@@ -17,7 +17,7 @@ class AiPlayer {
 
   virtual ~AiPlayer() = default;
 
-  // Asks for the move of the side to move after `moves` (ICCS, from `initial_fen`), at `level` 1-8,
+  // Asks for the move of the side to move after `moves` (ICCS, from `initial_fen`), at `level` 1-9 (9: MCTS),
   // thinking at most `budget` (the AI's own clock pays for the time it takes).
   virtual void request_move(const std::string& game_id, const std::string& initial_fen, std::vector<std::string> moves,
                             int level, std::chrono::milliseconds budget, Done done) = 0;

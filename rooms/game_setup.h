@@ -10,7 +10,7 @@
 
 namespace chuhe::rooms {
 
-// A seat played by the server's AI at a difficulty level 1-8.
+// A seat played by the server's AI at a difficulty level 1-8 (alpha-beta), or 9 (MCTS with the network).
 struct AiSeat {
   int level = 1;
 };

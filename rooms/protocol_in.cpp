@@ -62,7 +62,8 @@ ClientIn parse_body(const json& msg, std::string_view type) {
   if (type == "cancel_seek") return in::CancelSeek{};
   if (type == "challenge_ai") {
     in::ChallengeAi challenge;
-    challenge.level = static_cast<int>(integer_field(msg, "level", 1, 8));
+    // 1-8: alpha-beta, weakest to strongest; 9: MCTS with the policy/value network (ai/levels.h).
+    challenge.level = static_cast<int>(integer_field(msg, "level", 1, 9));
     std::string color = string_field(msg, "color", 8);
     if (color == "red") challenge.color = ColorChoice::red;
     else if (color == "black") challenge.color = ColorChoice::black;

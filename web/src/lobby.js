@@ -131,7 +131,7 @@ export class LobbyView {
       }, label(v))));
     fill(this.aiBox,
       h('div.field', h('span.label', 'Level'),
-        seg('level', [1, 2, 3, 4, 5, 6, 7, 8], a.level, String, (v) => (a.level = v))),
+        seg('level', [1, 2, 3, 4, 5, 6, 7, 8, 9], a.level, (v) => (v === 9 ? '9 (net)' : String(v)), (v) => (a.level = v))),
       h('div.field', h('span.label', 'Colour'),
         seg('color', ['red', 'random', 'black'], a.color, (v) => ({ red: 'Red', random: 'Random', black: 'Black' })[v],
           (v) => (a.color = v))),
