@@ -2,6 +2,7 @@
 # The test command: installs what is missing, builds, and runs every test tier with ctest:
 #   build/       unit, integration and slow tiers (real redis-server, chuhe-server, fairy-stockfish)
 #   build-asan/  the unit tier again under AddressSanitizer + UndefinedBehaviorSanitizer
+#   build-cuda/  the network tests again with the CUDA backend compiled in (when nvcc is installed)
 #   build-fuzz/  each libFuzzer target for a few seconds (clang)
 # Ends with one line "chuhe: N passed, M failed"; exits non-zero if anything failed.
 set -uo pipefail
@@ -45,6 +46,16 @@ run_tier "unit, integration and slow tiers" build -L 'unit|integration|slow|e2e'
 echo "== build (ASan+UBSan, unit tests)"
 server/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug "-DCHUHE_SANITIZE=address;undefined" -- chuhe_unit_tests || exit 1
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 run_tier "unit tier under sanitizers" build-asan -L unit
+
+# The CUDA inference backend (issue 11) must keep compiling: built with nvcc and cuBLAS wherever the
+# toolkit is installed; its GPU-vs-CPU test skips, saying so, on a machine without a GPU.
+if [[ -x /usr/local/cuda/bin/nvcc ]]; then
+  echo "== build (CHUHE_CUDA=ON, network tests)"
+  server/build.sh build-cuda -DCHUHE_CUDA=ON -DCMAKE_CUDA_COMPILER=/usr/local/cuda/bin/nvcc -- ai_nn_unit_tests || exit 1
+  run_tier "network tests, CUDA build" build-cuda -L unit -R 'Nn|Mcts'
+else
+  echo "== no CUDA toolkit at /usr/local/cuda: the CHUHE_CUDA=ON build is skipped"
+fi
 
 echo "== build (libFuzzer, clang)"
 server/build.sh build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DCHUHE_FUZZ=ON -DBUILD_TESTING=ON -- chuhe_fuzz_targets || exit 1
