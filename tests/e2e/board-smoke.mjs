@@ -86,7 +86,7 @@ try {
   await page.waitForTimeout(1500);
   t.ok(await page.$eval('.conn', (e) => e.dataset.status !== 'open'), 'lobby shows not connected');
   t.eq(await page.locator('.lobby button.tc').count(), 4, 'four quick-pairing time controls');
-  t.eq(await page.locator('.seg [data-level]').count(), 8, 'AI levels 1-8');
+  t.eq(await page.locator('.seg [data-level]').count(), 9, 'AI levels 1-9 (9: the network)');
   await page.screenshot({ path: screenshotPath('lobby-offline.png') });
 
   const unexpected = errors(CONNECTION_NOISE);
