@@ -75,7 +75,9 @@ void record(Table& t, const json& move) {
   const std::string iccs = move["move"];
   if (ply == t.seen.size()) t.seen.push_back(iccs);
   EXPECT_LE(ply, t.seen.size()) << "a gap in the moves received for " << t.game;
-  if (ply < t.seen.size()) EXPECT_EQ(t.seen[ply], iccs) << "ply " << ply << " of " << t.game << " changed";
+  if (ply < t.seen.size()) {
+    EXPECT_EQ(t.seen[ply], iccs) << "ply " << ply << " of " << t.game << " changed";
+  }
 }
 
 // Plays the bots' moves until the game ends, the server goes away, or `stop`; counts moves in `total`.
