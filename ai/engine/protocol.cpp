@@ -12,6 +12,12 @@
 
 #include "ai/eval.h"
 #include "ai/levels.h"
+#include "ai/mcts/mcts.h"
+#include "ai/nn/backend.h"
+#include "ai/nn/evaluator.h"
+#include "ai/nn/network.h"
+#include "ai/nn/weights_io.h"
+#include "rules/game.h"
 #include "rules/movegen.h"
 #include "rules/notation.h"
 #include "rules/perft.h"
@@ -110,8 +116,18 @@ ProtocolLoop::ProtocolLoop(std::ostream& out)
 }
 
 ProtocolLoop::~ProtocolLoop() {
+  stop_search();
+  wait_search();
+}
+
+void ProtocolLoop::stop_search() {
   searcher_->stop();
+  mcts_stop_.store(true);
+}
+
+void ProtocolLoop::wait_search() {
   searcher_->wait();
+  if (mcts_thread_.joinable()) mcts_thread_.join();
 }
 
 void ProtocolLoop::send(const std::string& line) {
@@ -132,8 +148,8 @@ int ProtocolLoop::run(std::istream& in) {
   for (std::string line; std::getline(in, line);)
     if (!handle(line)) return 0;
   // End of input: finish like `quit`.
-  searcher_->stop();
-  searcher_->wait();
+  stop_search();
+  wait_search();
   return 0;
 }
 
@@ -154,7 +170,8 @@ bool ProtocolLoop::handle(std::string_view line) {
   } else if (cmd == "setoption") {
     cmd_setoption(w);
   } else if (cmd == "ucinewgame") {
-    searcher_->stop();
+    stop_search();
+    wait_search();
     searcher_->new_game();
   } else if (cmd == "position") {
     cmd_position(w);
@@ -165,12 +182,12 @@ bool ProtocolLoop::handle(std::string_view line) {
       cmd_go(w);
     }
   } else if (cmd == "stop") {
-    searcher_->stop();
+    stop_search();
   } else if (cmd == "ponderhit") {
     // Pondering is not offered (no Ponder option); nothing to do.
   } else if (cmd == "quit") {
-    searcher_->stop();
-    searcher_->wait();
+    stop_search();
+    wait_search();
     if (mode_ == Mode::Ucci) send("bye");
     return false;
   } else if (cmd == "bench") {
@@ -195,7 +212,9 @@ void ProtocolLoop::cmd_uci() {
   send(std::string("id author ") + kAuthor);
   send("option name Hash type spin default 16 min 1 max 4096");
   send("option name Threads type spin default 1 min 1 max 1");
-  send("option name Level type spin default 8 min 1 max 8");
+  send("option name Level type spin default 8 min 1 max 9");
+  send("option name MCTS Threads type spin default 4 min 1 max 64");
+  send("option name NN Weights type string default <shipped>");
   send("option name Seed type spin default 0 min 0 max 2147483647");
   send("option name Move Overhead type spin default 10 min 0 max 5000");
   send("option name Clear Hash type button");
@@ -208,7 +227,7 @@ void ProtocolLoop::cmd_ucci() {
   send(std::string("id name ") + kName);
   send(std::string("id author ") + kAuthor);
   send("option hashsize type spin min 1 max 4096 default 16");
-  send("option level type spin min 1 max 8 default 8");
+  send("option level type spin min 1 max 9 default 8");
   send("option seed type spin min 0 max 2147483647 default 0");
   send("ucciok");
 }
@@ -233,11 +252,19 @@ void ProtocolLoop::set_option(std::string name, const std::string& value) {
     searcher_->stop();
     searcher_->set_hash_mb(std::size_t(std::clamp(n, 1L, 4096L)));
   } else if (name == "level") {
-    level_ = std::clamp(int(n), kMinLevel, kMaxLevel);
+    level_ = std::clamp(int(n), kMinLevel, kMctsLevel);  // 9: MCTS with the network
   } else if (name == "seed") {
     seed_ = std::uint64_t(std::max(n, 0L));
   } else if (name == "move overhead") {
     move_overhead_ms_ = std::clamp(int(n), 0, 5000);
+  } else if (name == "mcts threads") {
+    mcts_threads_ = std::clamp(int(n), 1, 64);
+  } else if (name == "nn weights") {
+    stop_search();
+    wait_search();
+    nn_weights_ = value == "<shipped>" ? std::string() : value;
+    nn_tried_ = false;  // loaded again at the next level-9 `go`
+    evaluator_.reset();
   } else if (name == "clear hash") {
     searcher_->stop();
     searcher_->new_game();
@@ -288,8 +315,8 @@ void ProtocolLoop::cmd_position(const std::vector<std::string>& w) {
     }
     if (!moves) moves.emplace();
   }
-  searcher_->stop();
-  searcher_->wait();
+  stop_search();
+  wait_search();
   fen_ = fen;
   moves_ = *moves;
   searcher_->set_position(fen_, moves_);
@@ -311,8 +338,8 @@ std::string ProtocolLoop::format_info(const SearchInfo& info) const {
 }
 
 void ProtocolLoop::cmd_go(const std::vector<std::string>& w) {
-  searcher_->stop();
-  searcher_->wait();
+  stop_search();
+  wait_search();
   SearchLimits limits;
   limits.level = level_;
   limits.move_overhead_ms = move_overhead_ms_;
@@ -337,6 +364,13 @@ void ProtocolLoop::cmd_go(const std::vector<std::string>& w) {
     // "ponder", "draw", "searchmoves" and unknown words are ignored.
   }
   limits.seed = seed_ ? seed_ : std::uint64_t(std::random_device{}()) << 32 | std::random_device{}();
+  if (is_mcts_level(level_)) {
+    nn::Evaluator* ev = mcts_evaluator();
+    // A position the rules have already ended (no legal move, or a repetition verdict) goes to
+    // alpha-beta, which answers it (a bestmove or "none") as it always has.
+    if (ev && start_mcts(*ev, limits)) return;
+    limits.level = kMaxLevel;
+  }
   const bool ucci = mode_ == Mode::Ucci;
   searcher_->go(
       limits, [this](const SearchInfo& info) { send(format_info(info)); },
@@ -352,8 +386,8 @@ void ProtocolLoop::cmd_go(const std::vector<std::string>& w) {
 }
 
 void ProtocolLoop::cmd_perft(int depth) {
-  searcher_->stop();
-  searcher_->wait();
+  stop_search();
+  wait_search();
   Position p;
   if (p.set_fen(fen_)) return;
   std::deque<rules::StateInfo> states;
@@ -368,12 +402,77 @@ void ProtocolLoop::cmd_perft(int depth) {
 }
 
 void ProtocolLoop::cmd_bench(const std::vector<std::string>& w) {
-  searcher_->stop();
-  searcher_->wait();
+  stop_search();
+  wait_search();
   const int depth = w.size() >= 2 ? std::max(1, std::atoi(w[1].c_str())) : 0;
   std::lock_guard lock(out_mu_);
   run_bench(out_, depth);
   out_ << std::flush;
+}
+
+nn::Evaluator* ProtocolLoop::mcts_evaluator() {
+  if (nn_tried_) return evaluator_.get();
+  nn_tried_ = true;
+  const std::string path = nn_weights_.empty() ? nn::default_weights_path() : nn_weights_;
+  auto net = std::make_shared<nn::Network>();
+  if (auto err = nn::load_weights(path, *net)) {
+    send("info string level 9 (MCTS) unavailable, playing alpha-beta level 8: " + *err);
+    return nullptr;
+  }
+  std::string note;
+  auto backend = nn::make_backend(net, nn::BackendKind::Auto, &note);
+  evaluator_ = std::make_unique<nn::Evaluator>(std::move(backend));
+  send("info string level 9 (MCTS): loaded " + path + "; " + note);
+  return evaluator_.get();
+}
+
+// MCTS on a thread of its own, with the budget the worker pool gives level 9: the movetime, or
+// clock/30 + 3/4 of the increment (at most 60% of the clock), less the move overhead; `nodes N`
+// caps the simulations; `infinite` (or no limit at all) searches until `stop`. False, with nothing
+// started, when the rules have ended the game (the caller lets alpha-beta answer).
+bool ProtocolLoop::start_mcts(nn::Evaluator& ev, const SearchLimits& limits) {
+  rules::Game game;
+  if (game.reset(fen_)) return false;  // cannot happen: fen_ was accepted by cmd_position
+  for (Move m : moves_)
+    if (game.play(m) != rules::PlayResult::Ok) return false;  // the game ended by rule on the way
+  if (game.is_over()) return false;
+  const int us = int(game.position().side_to_move());
+  mcts::MctsLimits ml;
+  ml.visits = limits.nodes > 0 ? int(std::min<std::uint64_t>(limits.nodes, 1u << 30)) : 0;
+  ml.threads = mcts_threads_;
+  if (!limits.infinite) {
+    if (limits.movetime_ms > 0) {
+      ml.movetime_ms = std::max(limits.movetime_ms - move_overhead_ms_, 10);
+    } else if (limits.time_ms[us] > 0) {
+      const int left = limits.time_ms[us];
+      const int inc = std::max(limits.inc_ms[us], 0);
+      const int moves_left = limits.movestogo > 0 ? std::min(limits.movestogo, 30) : 30;
+      const int budget = std::min(left / moves_left + inc * 3 / 4, left * 6 / 10) - move_overhead_ms_;
+      ml.movetime_ms = std::max(budget, 10);
+    }
+  }
+  // `go depth N` alone has no MCTS meaning: it gets the simulations of the MCTS default (800) so
+  // that it ends by itself. Otherwise, with no time and no simulation cap (`go infinite`, a bare
+  // `go`), the search runs until `stop`.
+  if (!limits.infinite && ml.movetime_ms == 0 && ml.visits == 0 && limits.depth > 0)
+    ml.visits = mcts::MctsLimits{}.visits;
+  mcts_stop_.store(false);
+  const bool ucci = mode_ == Mode::Ucci;
+  mcts_thread_ = std::thread([this, game = std::move(game), ml, &ev, ucci] {
+    const mcts::MctsResult res = mcts::search(game, ev, ml, &mcts_stop_);
+    if (!res.best) {
+      send(ucci ? "nobestmove" : "bestmove (none)");
+      return;
+    }
+    const long long ms = std::max<long long>(1, (long long)res.time_ms);
+    std::ostringstream info;
+    // The root's value in [-1, 1] on the centipawn scale (a chariot ~ 1000), as the pool reports it.
+    info << "info depth 1 " << score_text(Score(res.value * 1000), ucci) << " nodes " << res.visits << " nps "
+         << (long long)res.visits * 1000 / ms << " time " << ms << " pv " << rules::to_iccs(res.best);
+    send(info.str());
+    send("bestmove " + rules::to_iccs(res.best));
+  });
+  return true;
 }
 
 }  // namespace chuhe::ai::engine
