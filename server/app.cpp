@@ -20,6 +20,7 @@
 #include "rooms/hub.h"
 #include "rooms/journal.h"
 #include "server/ai_seats.h"
+#include "server/cluster_node.h"
 #include "server/ratings.h"
 #include "server/guest_pruning.h"
 #include "server/recovery.h"
@@ -189,7 +190,14 @@ int run_server(const Config& config) {
 
   // The rooms: games on strands of the io_context; moves journaled before they are broadcast.
   std::shared_ptr<persistence::GameJournal> move_journal = services.journal;
-  auto journal = std::make_shared<SqliteJournal>(move_journal);
+  std::shared_ptr<rooms::Journal> journal = std::make_shared<SqliteJournal>(move_journal);
+  // Cluster mode: games are journaled in Redis under a lease (the SQLite journal keeps finished games).
+  std::shared_ptr<ClusterNode> cluster;
+  if (config.cluster) {
+    cluster = std::make_shared<ClusterNode>(ioc.get_executor(), *services.redis, *services.subscriber,
+                                            std::chrono::milliseconds(config.lease_ms), move_journal);
+    journal = cluster->journal();
+  }
   ai::WorkerPoolOptions ai_options;
   ai_options.workers = config.ai_threads;
   ai_options.hash_mb = static_cast<std::size_t>(config.ai_hash_mb);
@@ -214,7 +222,12 @@ int run_server(const Config& config) {
   persistence::UserStore* users = services.users.get();
   hub->set_game_ended_hook(
       [users](const rooms::GameSetup& setup, const rooms::EndInfo& end) { rate_finished_game(*users, setup, end); });
-  if (!recover_games(*move_journal, *hub)) return 1;
+  if (!cluster) {
+    if (!recover_games(*move_journal, *hub)) return 1;
+  } else if (!move_journal->load_unfinished().empty()) {
+    net::log_warn("startup", "cluster mode: games left in play in the local SQLite journal (from a run "
+                             "without cluster) are not resumed");
+  }
   hub->start();
   ctx->on_upgrade = [ctx, hub](boost::beast::tcp_stream stream, net::Request req, net::RequestInfo info,
                                boost::beast::flat_buffer buffer) {
@@ -237,6 +250,15 @@ int run_server(const Config& config) {
                                   std::to_string(config.net.listen_port) + ": " + e.what());
     return 1;
   }
+  if (cluster) {
+    std::string node_id = config.node_id.empty()
+                              ? default_node_id(config.net.listen_address, listener->port())
+                              : config.node_id;
+    if (auto err = cluster->start(hub, node_id); !err.empty()) {
+      net::log_error("startup", err);
+      return 1;
+    }
+  }
   listener->run();
 
   // SIGINT (Ctrl-C) and SIGTERM drain: stop accepting, /healthz answers 503, tell every client
@@ -258,6 +280,7 @@ int run_server(const Config& config) {
     ctx->draining = true;
     listener->stop();
     hub->stop();
+    if (cluster) cluster->release_all();  // other nodes take our games over now, not after the lease
     audit->stop();
     pruning->stop();
     std::size_t clients = ctx->sessions.close_all(rooms::kCloseDraining, "server shutting down");
@@ -277,6 +300,7 @@ int run_server(const Config& config) {
   ioc.run();
   for (auto& t : pool) t.join();
 
+  if (cluster) cluster->stop();  // likewise for the Redis callbacks
   ai_pool->stop();  // before the games and the io_context go: no callback may reach them after this
   move_journal->drain();  // likewise: the last commits answer into strands of a still living io_context
   embedded_redis.stop();

@@ -127,6 +127,21 @@ const std::vector<KeyDef>& key_defs() {
       {{"login_burst", "logins one address may make at once"}, number<double>(&Config::login_burst, 1, 1e7)},
       {{"redis_server_binary", "redis-server executable used when starting our own Redis"},
        text(&Config::redis_server_binary)},
+      {{"cluster", "true: one node of several sharing --redis (game leases, Redis move journal, shared lobby)"},
+       [](Config& c, const std::string& v) -> std::optional<std::string> {
+         if (v == "true" || v == "yes" || v == "on" || v == "1") c.cluster = true;
+         else if (v == "false" || v == "no" || v == "off" || v == "0") c.cluster = false;
+         else return "expected true or false, got '" + v + "'";
+         return std::nullopt;
+       }},
+      {{"node_id", "this node's name in a cluster (no '|'); empty = its listen ADDRESS:PORT"},
+       [](Config& c, const std::string& v) -> std::optional<std::string> {
+         if (v.find('|') != std::string::npos) return "a node id may not contain '|'";
+         c.node_id = v;
+         return std::nullopt;
+       }},
+      {{"lease_ms", "cluster: how long a game's lease lasts unless renewed (a dead node's games move after it)"},
+       number<int>(&Config::lease_ms, 300, 600000)},
   };
   return defs;
 }

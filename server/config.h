@@ -24,6 +24,11 @@ struct Config {
   int ai_max_queue = 256;           // AI moves waiting for a worker; more are refused
   int reconnect_grace_s = 60;       // a player away longer than this loses the game (abandoned)
   std::string ai_time_control = "10+5";  // of challenge_ai when the client names none
+  // Cluster mode (docs/operations.md): several nodes share one Redis; games are owned by leases and
+  // journaled in Redis. Off: one node, the SQLite journal, exactly as without these keys.
+  bool cluster = false;
+  std::string node_id;              // this node's name in the cluster; empty = the listen address:port
+  int lease_ms = 5000;              // a game's lease; renewed every lease_ms/3, orphans scanned every lease_ms/2
   // Per-address limits on account endpoints (token buckets): refill per minute and burst.
   double guest_per_minute = 30, guest_burst = 60;
   double login_per_minute = 30, login_burst = 60;

@@ -1,0 +1,496 @@
+#include "server/cluster_node.h"
+
+#include <boost/asio/post.hpp>
+#include <future>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <unistd.h>
+
+#include "net/log.h"
+#include "rooms/protocol_out.h"
+#include "server/recovery.h"
+
+namespace chuhe::server {
+
+namespace asio = boost::asio;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kInboxPrefix = "chuhe:node:";
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::optional<rooms::User> user_from(const json& j) {
+  if (!j.is_object()) return std::nullopt;
+  rooms::User u;
+  u.id = j.value("id", "");
+  u.name = j.value("name", "");
+  u.guest = j.value("guest", true);
+  u.rating = j.value("rating", 1500);
+  if (u.id.empty()) return std::nullopt;
+  return u;
+}
+
+// What a seek carries through the shared lobby for the node that pairs it.
+std::string seek_payload(std::uint64_t conn, const rooms::User& user, const std::string& session) {
+  json j{{"conn", conn},
+         {"user", {{"id", user.id}, {"name", user.name}, {"guest", user.guest}, {"rating", user.rating}}},
+         {"session", session}};
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// A blocking command, for startup only.
+std::optional<persistence::RedisReply> command_sync(persistence::RedisClient& redis, std::vector<std::string> args) {
+  auto promise = std::make_shared<std::promise<persistence::RedisReply>>();
+  auto future = promise->get_future();
+  redis.command(std::move(args), [promise](persistence::RedisReply reply) { promise->set_value(std::move(reply)); });
+  if (future.wait_for(std::chrono::seconds(3)) != std::future_status::ready) return std::nullopt;
+  return future.get();
+}
+
+}  // namespace
+
+std::string default_node_id(const std::string& listen_address, unsigned short port) {
+  std::string host = listen_address;
+  if (host.empty() || host == "0.0.0.0" || host == "::") {
+    char name[256] = {};
+    host = gethostname(name, sizeof name - 1) == 0 && name[0] ? name : "localhost";
+  }
+  return host + ":" + std::to_string(port);
+}
+
+ClusterNode::ClusterNode(asio::any_io_executor io, persistence::RedisClient& redis,
+                         persistence::RedisSubscriber& subscriber, std::chrono::milliseconds lease,
+                         std::shared_ptr<persistence::GameJournal> archive)
+    : io_(io),
+      strand_(asio::make_strand(io)),
+      renew_timer_(strand_),
+      scan_timer_(strand_),
+      redis_(redis),
+      subscriber_(subscriber),
+      lease_ms_(lease),
+      lease_(std::make_shared<persistence::GameLease>(redis)),
+      redis_journal_(std::make_shared<persistence::RedisJournal>(redis)),
+      lobby_(std::make_shared<persistence::ClusterLobby>(redis)),
+      journal_(std::make_shared<RedisGameJournal>(lease_, redis_journal_, std::string{}, lease,
+                                                  std::move(archive))) {}
+
+ClusterNode::~ClusterNode() { stop(); }
+
+std::string ClusterNode::start(const std::shared_ptr<rooms::Hub>& hub, std::string node_id) {
+  node_id_ = std::move(node_id);
+  if (node_id_.empty() || node_id_.find('|') != std::string::npos) return "cluster: bad node id '" + node_id_ + "'";
+  journal_->set_node_id(node_id_);
+  hub_ = hub;
+  std::weak_ptr<ClusterNode> weak = weak_from_this();
+
+  // Durability of the Redis journal rests on the Redis server's own settings: say so if they are off.
+  auto aof = command_sync(redis_, {"CONFIG", "GET", "appendonly"});
+  auto fsync = command_sync(redis_, {"CONFIG", "GET", "appendfsync"});
+  auto value = [](const std::optional<persistence::RedisReply>& r) -> std::string {
+    return r && r->is_array() && r->elements.size() == 2 ? r->elements[1].text : "?";
+  };
+  if (value(aof) != "yes" || value(fsync) != "always")
+    net::log_warn("cluster", "redis runs with appendonly " + value(aof) + ", appendfsync " + value(fsync) +
+                                 ": moves acknowledged may be lost if it crashes (want yes / always)");
+
+  redis_journal_->on_fenced([weak](const std::string& game_id) {
+    if (auto self = weak.lock()) self->lost(game_id, 0);
+  });
+  const std::string inbox = kInboxPrefix + node_id_;
+  subscriber_.subscribe(inbox, [weak](const std::string&, const std::string& message) {
+    if (auto self = weak.lock()) self->on_inbox(message);
+  });
+  lobby_->on_paired(subscriber_, [weak](const persistence::ClusterPairing& pairing) {
+    auto self = weak.lock();
+    if (!self) return;
+    // A seek of ours taken by another node's script: it no longer waits.
+    for (const auto* s : {&pairing.first, &pairing.second}) {
+      if (s->node_id != self->node_id_) continue;
+      auto payload = json::parse(s->payload, nullptr, false);
+      if (!payload.is_object()) continue;
+      std::lock_guard lock(self->mutex_);
+      auto it = self->locals_.find(payload.value("conn", std::uint64_t{0}));
+      if (it != self->locals_.end() && it->second.seek == s->id) it->second.seek.clear();
+    }
+  });
+  // Requests may only be routed here once Redis delivers our inbox: publish to it until someone listens.
+  bool listening = false;
+  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+       !listening && std::chrono::steady_clock::now() < deadline;) {
+    auto reply = command_sync(redis_, {"PUBLISH", inbox, "{}"});
+    listening = reply && reply->is_integer() && reply->integer > 0;
+    if (!listening) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (!listening) net::log_warn("cluster", "the inbox " + inbox + " is not subscribed yet (is redis up?)");
+  if (auto reply = command_sync(redis_, {"PUBLISH", inbox, "{}"}); reply && reply->is_integer() && reply->integer > 1)
+    net::log_warn("cluster", "another process listens on " + inbox + ": is node id " + node_id_ + " used twice?");
+
+  hub->set_remote_router(shared_from_this());
+  asio::post(strand_, [self = shared_from_this()] {
+    self->arm_renew();
+    self->scan_orphans();
+    self->arm_scan();
+  });
+  net::log_info("cluster", "node " + node_id_ + " joined, lease " + std::to_string(lease_ms_.count()) + " ms");
+  return {};
+}
+
+void ClusterNode::release_all() {
+  for (const auto& [game, holder] : journal_->holders()) {
+    journal_->forget(game);
+    lease_->release(game, holder, {});
+  }
+}
+
+void ClusterNode::stop() {
+  {
+    std::lock_guard gate(gate_);
+    stopped_ = true;
+  }
+  journal_->close();
+}
+
+std::shared_ptr<rooms::Hub> ClusterNode::hub_if_running() { return stopped_ ? nullptr : hub_.lock(); }
+
+// ---- Routing ----
+
+std::uint64_t ClusterNode::local_id(const std::shared_ptr<rooms::Client>& client) {
+  auto [it, added] = local_ids_.try_emplace(client.get(), next_conn_);
+  if (added) {
+    ++next_conn_;
+    locals_[it->second].client = client;
+  }
+  return it->second;
+}
+
+void ClusterNode::publish(const std::string& node, std::string payload) {
+  redis_.command({"PUBLISH", kInboxPrefix + node, std::move(payload)}, {});
+}
+
+bool ClusterNode::route(const std::shared_ptr<rooms::Client>& client, const rooms::ClientRequest& request,
+                        const std::string& game) {
+  if (dynamic_cast<const RemoteClient*>(client.get())) return false;  // never forwarded twice
+  auto text = request_text(request);
+  if (!text) return false;
+  std::uint64_t conn;
+  {
+    std::lock_guard lock(mutex_);
+    conn = local_id(client);
+  }
+  std::weak_ptr<ClusterNode> weak = weak_from_this();
+  lease_->owner(game, [weak, client, conn, text = std::move(*text), id = request.id](
+                          std::optional<persistence::LeaseHolder> owner) mutable {
+    auto self = weak.lock();
+    if (!self) return;
+    if (!owner || owner->node_id == self->node_id_) {
+      // Nobody runs it (unknown, finished, or between two owners after a node died: try again shortly).
+      client->send(rooms::make_message(rooms::write_error("not_found", "no such game", id)), rooms::Audience::player);
+      return;
+    }
+    std::lock_guard lock(self->mutex_);
+    auto it = self->locals_.find(conn);
+    if (it == self->locals_.end()) return;  // the connection went meanwhile: its detach is on its way
+    it->second.owners.insert(owner->node_id);
+    // Under the lock, so that a later detach of this connection is published after this request.
+    self->redis_.command({"PUBLISH", kInboxPrefix + owner->node_id,
+                          inbox_request(self->node_id_, conn, client->user(), client->session_id(), text)},
+                         [client, id](persistence::RedisReply reply) {
+                           if (reply.is_integer() && reply.integer > 0) return;
+                           client->send(rooms::make_message(rooms::write_error(
+                                            "unavailable", "the game's node does not answer: resume shortly", id)),
+                                        rooms::Audience::player);
+                         });
+  });
+  return true;
+}
+
+void ClusterNode::disconnected(const std::shared_ptr<rooms::Client>& client) {
+  if (dynamic_cast<const RemoteClient*>(client.get())) return;
+  std::string seek;
+  std::unordered_set<std::string> owners;
+  std::uint64_t conn = 0;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = local_ids_.find(client.get());
+    if (it == local_ids_.end()) return;
+    conn = it->second;
+    local_ids_.erase(it);
+    if (auto l = locals_.find(conn); l != locals_.end()) {
+      seek = std::move(l->second.seek);
+      owners = std::move(l->second.owners);
+      locals_.erase(l);
+    }
+    // Published under the lock: after every request of this connection (see route).
+    for (const auto& node : owners) publish(node, inbox_detach(node_id_, conn));
+  }
+  if (!seek.empty()) lobby_->cancel_seek(seek, {});
+}
+
+std::shared_ptr<RemoteClient> ClusterNode::proxy(const std::string& node, std::uint64_t conn, const rooms::User& user,
+                                                 const std::string& session) {
+  std::shared_ptr<RemoteClient> client;
+  bool added = false;
+  {
+    std::lock_guard lock(mutex_);
+    auto& slot = proxies_[{node, conn}];
+    if (!slot) {
+      std::weak_ptr<ClusterNode> weak = weak_from_this();
+      // A message that no node receives means the connection's node is gone (it died, or lost Redis):
+      // the proxy is detached, so a seat left without connections starts its reconnect grace.
+      slot = std::make_shared<RemoteClient>(
+          node_id_, node, conn, user, session, [weak, conn](const std::string& to, std::string payload) {
+            auto self = weak.lock();
+            if (!self) return;
+            self->redis_.command({"PUBLISH", kInboxPrefix + to, std::move(payload)},
+                                 [weak, to, conn](persistence::RedisReply reply) {
+                                   if (!reply.is_integer() || reply.integer != 0) return;
+                                   if (auto self = weak.lock()) self->drop_proxy(to, conn);
+                                 });
+          });
+      added = true;
+    }
+    client = slot;
+  }
+  if (added) {
+    std::lock_guard gate(gate_);
+    if (auto hub = hub_if_running()) hub->register_remote(client);
+  }
+  return client;
+}
+
+// Runs on the subscriber thread, one message at a time, in the order published.
+void ClusterNode::on_inbox(const std::string& message) {
+  auto j = json::parse(message, nullptr, false);
+  if (!j.is_object() || !j.contains("t")) return;  // e.g. our own startup probe "{}"
+  const std::string t = j.value("t", "");
+  const std::string from = j.value("from", "");
+  const std::uint64_t conn = j.value("conn", std::uint64_t{0});
+  if (t == "deliver" || t == "close") {
+    std::shared_ptr<rooms::Client> client;
+    {
+      std::lock_guard lock(mutex_);
+      if (auto it = locals_.find(conn); it != locals_.end()) client = it->second.client.lock();
+    }
+    if (!client) {  // gone: the owner drops its proxy
+      if (!from.empty()) publish(from, inbox_detach(node_id_, conn));
+      return;
+    }
+    if (t == "close") return client->close(j.value("code", 1000), j.value("reason", ""));
+    client->send(rooms::make_message(j.value("msg", "")),
+                 j.value("audience", "") == "spectator" ? rooms::Audience::spectator : rooms::Audience::player);
+    return;
+  }
+  std::lock_guard gate(gate_);
+  auto hub = hub_if_running();
+  if (!hub || from.empty()) return;
+  if (t == "request") {
+    auto user = user_from(j.value("user", json{}));
+    if (!user) return;
+    auto parsed = rooms::parse_client_message(j.value("text", ""));
+    auto* request = std::get_if<rooms::ClientRequest>(&parsed);
+    if (!request) return;  // the sending node parsed it already
+    hub->on_message(proxy(from, conn, *user, j.value("session", "")), std::move(*request));
+  } else if (t == "detach") {
+    drop_proxy(from, conn);
+  }
+}
+
+void ClusterNode::drop_proxy(const std::string& node, std::uint64_t conn) {
+  std::shared_ptr<RemoteClient> client;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = proxies_.find({node, conn});
+    if (it == proxies_.end()) return;
+    client = std::move(it->second);
+    proxies_.erase(it);
+  }
+  std::lock_guard gate(gate_);
+  if (auto hub = hub_if_running()) hub->on_disconnect(client);
+}
+
+// ---- Matchmaking ----
+
+void ClusterNode::seek(const std::shared_ptr<rooms::Client>& client, const rooms::in::Seek& seek) {
+  if (dynamic_cast<const RemoteClient*>(client.get())) return;
+  std::uint64_t conn;
+  std::string previous;
+  persistence::ClusterSeek s;
+  {
+    std::lock_guard lock(mutex_);
+    conn = local_id(client);
+    previous = std::exchange(locals_[conn].seek, node_id_ + "#" + std::to_string(next_seek_++));
+    s.id = locals_[conn].seek;
+  }
+  if (!previous.empty()) lobby_->cancel_seek(previous, {});  // one seek per connection, the latest
+  s.user_id = client->user().id;
+  s.node_id = node_id_;
+  s.tc = seek.tc.text();
+  s.rated = seek.rated;
+  s.rating = client->user().rating;
+  s.payload = seek_payload(conn, client->user(), client->session_id());
+  std::weak_ptr<ClusterNode> weak = weak_from_this();
+  lobby_->add_seek(std::move(s), now_ms(), [weak](persistence::AddSeekResult result) {
+    if (auto self = weak.lock(); self && result.pairing) self->on_pairing(*result.pairing);
+    if (result.status == persistence::SeekStatus::unavailable)
+      net::log_warn("cluster", "a seek could not reach the shared lobby");
+  });
+}
+
+void ClusterNode::cancel_seek(const std::shared_ptr<rooms::Client>& client) {
+  std::string seek;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = local_ids_.find(client.get());
+    if (it == local_ids_.end()) return;
+    seek = std::exchange(locals_[it->second].seek, std::string{});
+  }
+  if (!seek.empty()) lobby_->cancel_seek(seek, {});
+}
+
+void ClusterNode::tick() {
+  std::weak_ptr<ClusterNode> weak = weak_from_this();
+  lobby_->tick(now_ms(), [weak](std::vector<persistence::ClusterPairing> pairings) {
+    if (auto self = weak.lock())
+      for (const auto& p : pairings) self->on_pairing(p);
+  });
+}
+
+// The pairing was made by this node's script: this node creates the game (and so holds its lease).
+void ClusterNode::on_pairing(const persistence::ClusterPairing& pairing) {
+  struct Side {
+    rooms::User user;
+    std::vector<std::shared_ptr<rooms::Client>> remote;
+  };
+  auto tc = rooms::TimeControl::parse(pairing.first.tc);
+  if (!tc) return;
+  Side sides[2];
+  for (int i = 0; i < 2; ++i) {
+    const auto& s = i == 0 ? pairing.first : pairing.second;
+    auto payload = json::parse(s.payload, nullptr, false);
+    auto user = payload.is_object() ? user_from(payload.value("user", json{})) : std::nullopt;
+    if (!user) return;
+    sides[i].user = *user;
+    const std::uint64_t conn = payload.value("conn", std::uint64_t{0});
+    if (s.node_id == node_id_) {
+      // Our own seeker: the Hub attaches every local connection of the user.
+      std::lock_guard lock(mutex_);
+      if (auto it = locals_.find(conn); it != locals_.end() && it->second.seek == s.id) it->second.seek.clear();
+    } else {
+      sides[i].remote.push_back(proxy(s.node_id, conn, *user, payload.value("session", "")));
+    }
+  }
+  bool first_red;
+  {
+    std::lock_guard lock(mutex_);
+    first_red = (rng_() & 1) != 0;
+  }
+  Side& red = sides[first_red ? 0 : 1];
+  Side& black = sides[first_red ? 1 : 0];
+  rooms::GameSetup setup;
+  setup.tc = *tc;
+  setup.rated = pairing.first.rated;
+  setup.red = red.user;
+  setup.black = black.user;
+  std::lock_guard gate(gate_);
+  if (auto hub = hub_if_running()) hub->create_paired_game(std::move(setup), std::move(red.remote), std::move(black.remote));
+}
+
+// ---- Leases ----
+
+void ClusterNode::lost(const std::string& game_id, std::uint64_t token) {
+  bool mine = false;
+  for (const auto& [game, holder] : journal_->holders())
+    if (game == game_id && (token == 0 || holder.token == token)) mine = true;
+  if (!mine) return;  // finished (the lease released with it) or already dropped
+  journal_->forget(game_id);
+  net::log_warn("cluster", "game " + game_id + ": lease lost to another node; the game stops here");
+  std::lock_guard gate(gate_);
+  if (auto hub = hub_if_running()) hub->drop_game(game_id);
+}
+
+void ClusterNode::arm_renew() {
+  renew_timer_.expires_after(std::max(lease_ms_ / 3, std::chrono::milliseconds(50)));
+  renew_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    auto self = weak.lock();
+    if (ec || !self) return;
+    {
+      std::lock_guard gate(self->gate_);
+      if (self->stopped_) return;
+    }
+    self->renew();
+    self->arm_renew();
+  });
+}
+
+void ClusterNode::renew() {
+  std::weak_ptr<ClusterNode> weak = weak_from_this();
+  for (const auto& [game, holder] : journal_->holders()) {
+    lease_->renew(game, holder, lease_ms_, [weak, game, token = holder.token](persistence::LeaseStatus status) {
+      if (status != persistence::LeaseStatus::refused) return;  // ok, or unknown: try again next time
+      if (auto self = weak.lock()) self->lost(game, token);
+    });
+  }
+}
+
+void ClusterNode::arm_scan() {
+  scan_timer_.expires_after(std::max(lease_ms_ / 2, std::chrono::milliseconds(50)));
+  scan_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    auto self = weak.lock();
+    if (ec || !self) return;
+    {
+      std::lock_guard gate(self->gate_);
+      if (self->stopped_) return;
+    }
+    self->scan_orphans();
+    self->arm_scan();
+  });
+}
+
+void ClusterNode::scan_orphans() {
+  std::weak_ptr<ClusterNode> weak = weak_from_this();
+  lease_->orphans([weak](std::vector<std::string> games) {
+    auto self = weak.lock();
+    if (!self) return;
+    for (const auto& game : games)
+      if (!self->journal_->owns(game)) self->take_over(game);
+  });
+}
+
+void ClusterNode::take_over(const std::string& game_id) {
+  std::weak_ptr<ClusterNode> weak = weak_from_this();
+  lease_->acquire(game_id, node_id_, lease_ms_, [weak, game_id](persistence::LeaseGrant grant) {
+    auto self = weak.lock();
+    if (!self || !grant.ok()) return;  // another node was first
+    persistence::LeaseHolder holder{self->node_id_, grant.token};
+    self->redis_journal_->load_game(game_id, [weak, game_id, holder](std::optional<persistence::JournaledGame> row) {
+      auto self = weak.lock();
+      if (!self) return;
+      std::size_t resumed = 0;
+      std::string why = "cannot be read";
+      if (row && row->status == "playing") {
+        Recovery recovery = recovered_games({*row});
+        if (!recovery.skipped.empty()) why = recovery.skipped.front();
+        self->journal_->adopt(game_id, holder);
+        std::lock_guard gate(self->gate_);
+        if (auto hub = self->hub_if_running(); hub && !recovery.games.empty())
+          resumed = hub->recover(std::move(recovery.games));
+      } else if (row) {
+        why = "not in play";
+      }
+      if (resumed) {
+        net::log_info("cluster", "took over game " + game_id + " (" + std::to_string(row->moves.size()) + " moves)");
+        return;
+      }
+      net::log_warn("cluster", "orphan game " + game_id + " not resumed: " + why);
+      self->journal_->forget(game_id);
+      self->lease_->release(game_id, holder, {});
+    });
+  });
+}
+
+}  // namespace chuhe::server

@@ -1,0 +1,131 @@
+#pragma once
+// Cluster mode (config `cluster = true`; docs/operations.md): this node's part in a cluster of chuhe-server
+// processes sharing one Redis. It is the Hub's RemoteRouter and owns the cluster's moving parts:
+//
+// - Game ownership. A game belongs to the node that holds its lease (GameLease); the rooms journal it
+//   through RedisGameJournal, fenced by the lease's token. A timer renews every owned lease each
+//   lease/3; a lease whose renewal is refused, or a write refused by the fence, means another node has
+//   the game now: the room is stopped and dropped from the Hub at once, without a word to anyone.
+// - Requests for another node's game. A local client's game request for a game this node does not have
+//   is sent to the owner (lease.owner) on its inbox channel `chuhe:node:<owner>` as
+//   {"t":"request","from","conn","user","session","text"}. The owner keeps one RemoteClient per
+//   (from, conn) that it hands to its Hub like any connection; its send() publishes
+//   {"t":"deliver","from","conn","audience","msg"} to `chuhe:node:<from>`, and this node gives the message
+//   to the connection with that id (a per-process counter). A local disconnect is forwarded to every
+//   owner the connection talked to as {"t":"detach"}; a delivery for a connection that is gone answers
+//   one too, and a delivery that no node receives (its node died) detaches the proxy at once. Requests of one connection keep their order: the owner lookups and the PUBLISHes go through
+//   one RedisClient, in order. Spectators on other nodes cost one publish per message each: a per-game
+//   channel for the fan-out is a later optimisation.
+// - Matchmaking. Seeks go to the shared ClusterLobby (atomic pairing in Redis), also ticked on every
+//   lobby tick of the Hub. The node whose script call returned a pairing creates the game: its local
+//   seeker is attached as usual, a seeker on another node through a RemoteClient that becomes that seat's
+//   connection, so game_start and every later event reach it.
+// - Failover. Every lease/2 (and at start) the node lists the orphans (games in play whose lease
+//   expired), acquires each (one node wins), loads it from the Redis journal and resumes it in its Hub.
+//   The players reconnect to any node and `resume`, which is routed to the new owner.
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "persistence/cluster_lease.h"
+#include "persistence/cluster_lobby.h"
+#include "persistence/game_journal.h"
+#include "persistence/redis_client.h"
+#include "persistence/redis_journal.h"
+#include "persistence/redis_subscriber.h"
+#include "rooms/hub.h"
+#include "server/redis_game_journal.h"
+#include "server/remote_client.h"
+
+namespace chuhe::server {
+
+class ClusterNode : public rooms::RemoteRouter, public std::enable_shared_from_this<ClusterNode> {
+ public:
+  // `redis` and `subscriber` must outlive the node. `archive`: where finished games are copied (may be null).
+  ClusterNode(boost::asio::any_io_executor io, persistence::RedisClient& redis, persistence::RedisSubscriber& subscriber,
+              std::chrono::milliseconds lease, std::shared_ptr<persistence::GameJournal> archive);
+  ~ClusterNode() override;
+
+  // The Hub's journal in cluster mode.
+  std::shared_ptr<RedisGameJournal> journal() const { return journal_; }
+
+  // Joins the cluster as `node_id` (no '|'): subscribes to its inbox (and waits, a few seconds at most,
+  // until Redis delivers to it), becomes `hub`'s router, starts the lease renewal and the orphan scan.
+  // Call once, before connections arrive. Returns an error for the operator, or empty.
+  std::string start(const std::shared_ptr<rooms::Hub>& hub, std::string node_id);
+  // Draining: gives up every lease this node holds, so that other nodes take its games over now.
+  void release_all();
+  // After the io threads stopped: no callback reaches the Hub, the io_context or the rooms after this.
+  void stop();
+
+  const std::string& node_id() const { return node_id_; }
+
+  // rooms::RemoteRouter
+  bool route(const std::shared_ptr<rooms::Client>& client, const rooms::ClientRequest& request,
+             const std::string& game) override;
+  void seek(const std::shared_ptr<rooms::Client>& client, const rooms::in::Seek& seek) override;
+  void cancel_seek(const std::shared_ptr<rooms::Client>& client) override;
+  void disconnected(const std::shared_ptr<rooms::Client>& client) override;
+  void tick() override;
+
+ private:
+  struct Local {  // a local connection that talked to the cluster
+    std::weak_ptr<rooms::Client> client;
+    std::unordered_set<std::string> owners;  // nodes that may hold a RemoteClient for it
+    std::string seek;                        // its waiting seek's id in the shared lobby, if any
+  };
+
+  std::uint64_t local_id(const std::shared_ptr<rooms::Client>& client);  // under mutex_
+  void publish(const std::string& node, std::string payload);
+  void on_inbox(const std::string& message);
+  std::shared_ptr<RemoteClient> proxy(const std::string& node, std::uint64_t conn, const rooms::User& user,
+                                      const std::string& session);
+  void drop_proxy(const std::string& node, std::uint64_t conn);  // the remote connection is gone
+  void on_pairing(const persistence::ClusterPairing& pairing);
+  void lost(const std::string& game_id, std::uint64_t token);  // token 0: whatever the holder
+  void arm_renew();
+  void renew();
+  void arm_scan();
+  void scan_orphans();
+  void take_over(const std::string& game_id);
+  std::shared_ptr<rooms::Hub> hub_if_running();  // null once stopped; call under gate_
+
+  boost::asio::any_io_executor io_;
+  boost::asio::strand<boost::asio::any_io_executor> strand_;
+  boost::asio::steady_timer renew_timer_;
+  boost::asio::steady_timer scan_timer_;
+  persistence::RedisClient& redis_;
+  persistence::RedisSubscriber& subscriber_;
+  const std::chrono::milliseconds lease_ms_;
+  std::shared_ptr<persistence::GameLease> lease_;
+  std::shared_ptr<persistence::RedisJournal> redis_journal_;
+  std::shared_ptr<persistence::ClusterLobby> lobby_;
+  std::shared_ptr<RedisGameJournal> journal_;
+  std::string node_id_;  // set by start(), before anything uses it
+  std::weak_ptr<rooms::Hub> hub_;
+
+  std::mutex mutex_;  // guards what follows; never held while calling the Hub
+  std::unordered_map<const rooms::Client*, std::uint64_t> local_ids_;
+  std::unordered_map<std::uint64_t, Local> locals_;
+  std::map<std::pair<std::string, std::uint64_t>, std::shared_ptr<RemoteClient>> proxies_;
+  std::uint64_t next_conn_ = 1;
+  std::uint64_t next_seek_ = 1;
+  std::mt19937_64 rng_{std::random_device{}()};
+
+  std::recursive_mutex gate_;  // held by callbacks from Redis while they reach the Hub; stopped_ under it
+  bool stopped_ = false;
+};
+
+// This node's default id: the listen address and port (the host name instead of a wildcard address).
+std::string default_node_id(const std::string& listen_address, unsigned short port);
+
+}  // namespace chuhe::server

@@ -1,0 +1,449 @@
+// Cluster mode end to end (issue 9 part B): three chuhe-server nodes started with `--cluster true` and the
+// same JWT secret share one redis-server (appendonly yes, appendfsync always). Players on two nodes pair
+// and play a game to mate while a spectator on the third sees every move; two seeks sent to two nodes at
+// the same moment are paired with each other exactly once; a logout on one node closes the session's
+// socket on another; and after kill -9 of the node that owns a game, a surviving node takes it over: the
+// players resume on surviving nodes, find every move they had seen, and finish the game. Every wait
+// polls with a deadline; nothing sleeps to synchronise.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <future>
+#include <random>
+
+#include "persistence/cluster_lease.h"
+#include "persistence/redis_client.h"
+#include "rules/game.h"
+#include "rules/notation.h"
+#include "tests/support/bot_moves.h"
+#include "tests/support/http_client.h"
+#include "tests/support/redis_server.h"
+#include "tests/support/server_process.h"
+#include "tests/support/temp_dir.h"
+
+using namespace chuhe::test;
+using nlohmann::json;
+namespace rules = chuhe::rules;
+namespace persistence = chuhe::persistence;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr int kNodes = 3;
+const std::string kSecret = "cluster-test-secret-0123456789abcdefghij";  // 40 bytes, shared by every node
+
+class ClusterServerTest : public ::testing::Test {
+ protected:
+  static RedisServerOptions aof_always() {
+    RedisServerOptions options;
+    options.appendonly = true;
+    options.appendfsync = "always";
+    return options;
+  }
+  ClusterServerTest() : redis_(aof_always()) {}
+
+  void SetUp() override {
+    for (int i = 0; i < kNodes; ++i) {
+      nodes_.push_back(std::make_unique<ServerProcess>(ServerOptions{
+          redis_address(), dirs_[i].path(),
+          {"--cluster", "true", "--jwt_secret", kSecret, "--lease_ms", "1000", "--messages_per_second", "10000",
+           "--message_burst", "10000", "--reconnect_grace_s", "120"},
+          {}}));
+    }
+    persistence::RedisOptions options;
+    options.host = redis_.host();
+    options.port = redis_.port();
+    redis_client_ = std::make_unique<persistence::RedisClient>(options);
+    lease_ = std::make_unique<persistence::GameLease>(*redis_client_);
+  }
+
+  persistence::RedisReply redis_command(std::vector<std::string> args) {
+    std::promise<persistence::RedisReply> promise;
+    auto future = promise.get_future();
+    redis_client_->command(std::move(args), [&promise](persistence::RedisReply r) { promise.set_value(std::move(r)); });
+    EXPECT_EQ(future.wait_for(5s), std::future_status::ready);
+    return future.get();
+  }
+
+  // GET /api/games/{id} of `node` once it shows the game ended (the archive copy is written after the
+  // end, start to finish in order); null if it does not within the deadline.
+  json archived_game(int node, const std::string& game) {
+    for (auto deadline = std::chrono::steady_clock::now() + 5s; std::chrono::steady_clock::now() < deadline;) {
+      auto res = http_request(port(node), "GET", "/api/games/" + game);
+      if (res.status == 200 && res.json().value("status", "") == "ended") return res.json();
+      EXPECT_TRUE(res.status == 200 || res.status == 404) << res.body;
+      std::this_thread::sleep_for(20ms);  // poll interval, under the deadline
+    }
+    return {};
+  }
+
+  std::string redis_address() const { return redis_.host() + ":" + std::to_string(redis_.port()); }
+  unsigned short port(int node) const { return nodes_[node]->port(); }
+
+  std::string guest_token(int node) {
+    auto res = http_request(port(node), "POST", "/api/auth/guest", "{}");
+    EXPECT_EQ(res.status, 200) << res.body;
+    return res.json().value("token", "");
+  }
+
+  std::unique_ptr<WsClient> connect(int node, const std::string& token) {
+    auto ws = std::make_unique<WsClient>();
+    EXPECT_TRUE(ws->connect(port(node), "/ws?token=" + token)) << "node " << node;
+    EXPECT_TRUE(ws->recv_type("welcome"));
+    return ws;
+  }
+
+  // The node (index) whose lease holds `game` now; -1 if none.
+  int owner_of(const std::string& game) {
+    std::promise<std::optional<persistence::LeaseHolder>> promise;
+    auto future = promise.get_future();
+    lease_->owner(game, [&promise](std::optional<persistence::LeaseHolder> h) { promise.set_value(std::move(h)); });
+    if (future.wait_for(5s) != std::future_status::ready) return -1;
+    auto holder = future.get();
+    if (!holder) return -1;
+    for (int i = 0; i < kNodes; ++i)
+      if (nodes_[i] && holder->node_id == "127.0.0.1:" + std::to_string(port(i))) return i;
+    return -1;
+  }
+
+  RedisServer redis_;
+  TempDir dirs_[kNodes];
+  std::vector<std::unique_ptr<ServerProcess>> nodes_;
+  std::unique_ptr<persistence::RedisClient> redis_client_;
+  std::unique_ptr<persistence::GameLease> lease_;
+};
+
+struct Seat {
+  std::string token;
+  int node = 0;
+  std::unique_ptr<WsClient> ws;
+};
+
+struct Pairing {
+  std::string game;
+  Seat red, black;
+};
+
+// `a` and `b` seek (b only once a's seek is queued) and are paired with each other.
+Pairing pair_up(Seat a, Seat b) {
+  Pairing p;
+  a.ws->send({{"t", "seek"}, {"tc", "10+5"}});
+  EXPECT_TRUE(a.ws->recv_type("seeking"));
+  const auto sent = std::chrono::steady_clock::now();
+  b.ws->send({{"t", "seek"}, {"tc", "10+5"}});
+  auto start_a = a.ws->recv_type("game_start", 5s);
+  auto start_b = b.ws->recv_type("game_start", 5s);
+  EXPECT_TRUE(start_a && start_b);
+  if (!start_a || !start_b) return p;
+  EXPECT_LT(std::chrono::steady_clock::now() - sent, 2s) << "pairing across nodes took too long";
+  EXPECT_EQ((*start_a)["game"], (*start_b)["game"]);
+  EXPECT_NE((*start_a)["color"], (*start_b)["color"]);
+  p.game = (*start_a)["game"];
+  const bool a_red = (*start_a)["color"] == "red";
+  p.red = std::move(a_red ? a : b);
+  p.black = std::move(a_red ? b : a);
+  return p;
+}
+
+// The next `state` or `error` answering a request with id `id`; nothing after the timeout.
+std::optional<json> answer(WsClient& ws, const std::string& id, std::chrono::milliseconds timeout = 3s) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto m = ws.recv(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()));
+    if (!m) return std::nullopt;
+    if (m->value("id", json()) == id && ((*m)["t"] == "state" || (*m)["t"] == "error")) return m;
+  }
+  return std::nullopt;
+}
+
+// Sends `t` (resume or watch) until the game's owner answers with its state: while a dead node's
+// lease runs out and a survivor takes the game over, the answer is an error (not_found / unavailable).
+std::optional<json> poll_state(WsClient& ws, const std::string& type, const std::string& game,
+                               std::chrono::seconds limit = 20s) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  for (int attempt = 0; std::chrono::steady_clock::now() < deadline; ++attempt) {
+    std::string id = type + std::to_string(attempt);
+    if (!ws.send({{"t", type}, {"game", game}, {"id", id}})) return std::nullopt;
+    auto a = answer(ws, id);
+    if (a && (*a)["t"] == "state") return a;
+    if (a) {
+      EXPECT_TRUE((*a)["code"] == "not_found" || (*a)["code"] == "unavailable") << a->dump();
+      // Ask again a little later (the answer came at once; do not hammer the cluster). A timed-out
+      // recv would close our client, so this pause is a plain one: a poll interval, under a deadline.
+      std::this_thread::sleep_for(100ms);
+    }
+  }
+  return std::nullopt;
+}
+
+// One move by the side to move, seen by both players (and the spectator if any); `seen` records it.
+bool play_one(Pairing& p, rules::Game& local, std::mt19937& rng, std::vector<std::string>& seen,
+              WsClient* spectator = nullptr) {
+  const bool red = local.position().side_to_move() == rules::Color::Red;
+  WsClient& mover = *(red ? p.red : p.black).ws;
+  WsClient& other = *(red ? p.black : p.red).ws;
+  const int ply = static_cast<int>(local.history().size());
+  const std::string move = rules::to_iccs(mating_bot_move(local, rng));
+  if (!mover.send({{"t", "move"}, {"game", p.game}, {"move", move}, {"ply", ply}, {"id", ply}})) return false;
+  auto echo = mover.recv_type("move");
+  if (!echo) {
+    ADD_FAILURE() << "no echo of ply " << ply;
+    return false;
+  }
+  EXPECT_EQ((*echo)["id"], ply);
+  auto other_saw = other.recv_type("move");
+  if (!other_saw) {
+    ADD_FAILURE() << "the opponent did not see ply " << ply;
+    return false;
+  }
+  EXPECT_EQ((*other_saw)["move"], move);
+  EXPECT_EQ((*other_saw)["ply"], ply);
+  if (local.play_iccs(move) != rules::PlayResult::Ok) {
+    ADD_FAILURE() << "the bot's own move " << move << " is illegal";
+    return false;
+  }
+  EXPECT_EQ((*other_saw)["fen"], local.fen());
+  seen.push_back(move);
+  if (spectator) {
+    auto s = spectator->recv_type("move");
+    if (!s) {
+      ADD_FAILURE() << "the spectator missed ply " << ply;
+      return false;
+    }
+    EXPECT_EQ((*s)["ply"], ply);
+    EXPECT_EQ((*s)["move"], move);
+  }
+  return true;
+}
+
+TEST_F(ClusterServerTest, PlayersOnTwoNodesPlayToMateWhileASpectatorOnTheThirdSeesEveryMove) {
+  Seat a{guest_token(0), 0, nullptr}, b{guest_token(1), 1, nullptr};
+  a.ws = connect(0, a.token);
+  b.ws = connect(1, b.token);
+  Pairing p = pair_up(std::move(a), std::move(b));
+  ASSERT_FALSE(p.game.empty());
+  const int owner = owner_of(p.game);
+  ASSERT_GE(owner, 0) << "a node holds the game's lease";
+
+  auto spectator = connect(2, guest_token(2));
+  auto state = poll_state(*spectator, "watch", p.game, 5s);
+  ASSERT_TRUE(state);
+  EXPECT_EQ((*state)["status"], "playing");
+  EXPECT_EQ((*state)["moves"].size(), 0u);
+  EXPECT_FALSE(state->contains("color"));
+
+  rules::Game local;
+  std::mt19937 rng(20261124);
+  std::vector<std::string> seen;
+  for (int guard = 0; guard < 400 && !local.is_over(); ++guard) ASSERT_TRUE(play_one(p, local, rng, seen, spectator.get()));
+  ASSERT_TRUE(local.is_over());
+  auto end_red = p.red.ws->recv_type("game_end");
+  auto end_black = p.black.ws->recv_type("game_end");
+  auto end_spectator = spectator->recv_type("game_end");
+  ASSERT_TRUE(end_red && end_black && end_spectator);
+  EXPECT_EQ((*end_red)["reason"], "checkmate");
+  EXPECT_EQ((*end_spectator)["reason"], "checkmate");
+  EXPECT_EQ((*end_spectator)["result"], (*end_red)["result"]);
+
+  // The owner archived the finished game in its SQLite journal (GET /api/games/{id} there).
+  json archived = archived_game(owner, p.game);
+  ASSERT_FALSE(archived.is_null()) << "the finished game never reached the owner's archive";
+  EXPECT_EQ(archived["status"], "ended");
+  EXPECT_EQ(archived["reason"], "checkmate");
+  EXPECT_EQ(archived["moves"].get<std::vector<std::string>>(), seen);
+  EXPECT_EQ(owner_of(p.game), -1) << "the lease is released with the end";
+}
+
+TEST_F(ClusterServerTest, SeeksSentToTwoNodesAtOnceArePairedWithEachOtherExactlyOnce) {
+  for (int round = 0; round < 5; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    const int na = round % kNodes, nb = (round + 1) % kNodes;
+    auto a = connect(na, guest_token(na));
+    auto b = connect(nb, guest_token(nb));
+    // At the same moment: neither waits for the other's seek to be queued.
+    ASSERT_TRUE(a->send({{"t", "seek"}, {"tc", "3+2"}}));
+    ASSERT_TRUE(b->send({{"t", "seek"}, {"tc", "3+2"}}));
+    auto start_a = a->recv_type("game_start", 5s);
+    auto start_b = b->recv_type("game_start", 5s);
+    ASSERT_TRUE(start_a && start_b);
+    EXPECT_EQ((*start_a)["game"], (*start_b)["game"]);
+    EXPECT_NE((*start_a)["color"], (*start_b)["color"]);
+    EXPECT_EQ((*start_a)["tc"], "3+2");
+    EXPECT_GE(owner_of((*start_a)["game"]), 0);
+    // Both play the game they got: the first move is accepted by its owner, wherever it is.
+    WsClient& red = (*start_a)["color"] == "red" ? *a : *b;
+    WsClient& black = &red == a.get() ? *b : *a;
+    ASSERT_TRUE(red.send({{"t", "move"}, {"game", (*start_a)["game"]}, {"move", "h2e2"}, {"ply", 0}}));
+    auto seen = black.recv_type("move");
+    ASSERT_TRUE(seen);
+    EXPECT_EQ((*seen)["move"], "h2e2");
+    // Chat and a declined draw offer cross the nodes too (whichever node owns the game).
+    ASSERT_TRUE(black.send({{"t", "chat"}, {"game", (*start_a)["game"]}, {"text", "good luck"}, {"id", "c"}}));
+    auto chat = red.recv_type("chat");
+    ASSERT_TRUE(chat);
+    EXPECT_EQ((*chat)["text"], "good luck");
+    ASSERT_TRUE(black.send({{"t", "offer_draw"}, {"game", (*start_a)["game"]}}));
+    ASSERT_TRUE(red.recv_type("draw_offer"));
+    ASSERT_TRUE(red.send({{"t", "decline_draw"}, {"game", (*start_a)["game"]}}));
+    ASSERT_TRUE(red.send({{"t", "resign"}, {"game", (*start_a)["game"]}}));
+    auto resigned = black.recv_type("game_end");
+    ASSERT_TRUE(resigned);
+    EXPECT_EQ((*resigned)["reason"], "resign");
+    ASSERT_TRUE(red.recv_type("game_end"));
+    // Exactly once: no seek is left waiting in the shared lobby, no other game is in play, and neither
+    // client got a second game_start before the answer to a ping.
+    EXPECT_EQ(redis_command({"ZCARD", "chuhe:seeks:3+2:c"}).integer, 0);
+    EXPECT_EQ(redis_command({"KEYS", "chuhe:seek:*"}).elements.size(), 0u);
+    EXPECT_EQ(redis_command({"SCARD", "chuhe:games:live"}).integer, 0);
+    for (WsClient* ws : {a.get(), b.get()}) {
+      ASSERT_TRUE(ws->send({{"t", "ping"}, {"id", "barrier"}}));
+      for (auto m = ws->recv(); ; m = ws->recv()) {
+        ASSERT_TRUE(m);
+        EXPECT_NE((*m)["t"], "game_start") << m->dump();
+        if ((*m)["t"] == "pong") break;
+      }
+    }
+  }
+}
+
+TEST_F(ClusterServerTest, LogoutOnOneNodeClosesTheSessionsSocketOnAnother) {
+  const std::string token = guest_token(0);
+  auto on_c = connect(2, token);
+  auto other = connect(2, guest_token(1));  // another session on the same node stays open
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_EQ(http_request(port(0), "POST", "/api/auth/logout", "", {{"Authorization", "Bearer " + token}}).status, 204);
+  EXPECT_EQ(on_c->wait_closed(3s), 4001);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1500ms);
+  EXPECT_FALSE(other->closed());
+  WsClient again;
+  EXPECT_FALSE(again.connect(port(1), "/ws?token=" + token));
+  EXPECT_EQ(again.refused_status(), 401);
+}
+
+TEST_F(ClusterServerTest, KillNineOfTheOwnerMovesItsGameToASurvivorAndNoSeenMoveIsLost) {
+  Seat a{guest_token(0), 0, nullptr}, b{guest_token(1), 1, nullptr};
+  a.ws = connect(0, a.token);
+  b.ws = connect(1, b.token);
+  Pairing p = pair_up(std::move(a), std::move(b));
+  ASSERT_FALSE(p.game.empty());
+  const int owner = owner_of(p.game);
+  ASSERT_GE(owner, 0);
+
+  rules::Game local;
+  std::mt19937 rng(7);
+  std::vector<std::string> seen;
+  for (int i = 0; i < 12 && !local.is_over(); ++i) ASSERT_TRUE(play_one(p, local, rng, seen));
+  ASSERT_FALSE(local.is_over());
+
+  nodes_[owner]->kill();
+  const auto killed_at = std::chrono::steady_clock::now();
+  // Players of the dead node come back on the next node; the others stay where they are.
+  for (Seat* s : {&p.red, &p.black}) {
+    if (s->node != owner) continue;
+    s->node = (owner + 1) % kNodes;
+    s->ws = connect(s->node, s->token);
+  }
+  nodes_[owner].reset();
+
+  // Both resume (polling until a survivor has taken the game over): every move they saw is there.
+  std::vector<std::string> moves;
+  for (Seat* s : {&p.red, &p.black}) {
+    auto state = poll_state(*s->ws, "resume", p.game);
+    ASSERT_TRUE(state) << "no survivor took the game over";
+    EXPECT_EQ((*state)["status"], "playing");
+    moves = (*state)["moves"].get<std::vector<std::string>>();
+    ASSERT_GE(moves.size(), seen.size());
+    EXPECT_LE(moves.size(), seen.size() + 1);
+    for (std::size_t ply = 0; ply < seen.size(); ++ply) EXPECT_EQ(moves[ply], seen[ply]) << "ply " << ply;
+  }
+  const auto took = std::chrono::steady_clock::now() - killed_at;
+  const int new_owner = owner_of(p.game);
+  EXPECT_GE(new_owner, 0);
+  EXPECT_NE(new_owner, owner);
+  std::cout << "[ failover ] game " << p.game << " moved from node " << owner << " to node " << new_owner << " in "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms\n";
+
+  // They finish the game on the new owner.
+  ASSERT_EQ(moves.size(), seen.size());  // nothing was in flight at the kill
+  for (int guard = 0; guard < 400 && !local.is_over(); ++guard) ASSERT_TRUE(play_one(p, local, rng, seen));
+  ASSERT_TRUE(local.is_over());
+  auto end_red = p.red.ws->recv_type("game_end");
+  auto end_black = p.black.ws->recv_type("game_end");
+  ASSERT_TRUE(end_red && end_black);
+  EXPECT_EQ((*end_red)["reason"], "checkmate");
+  json archived = archived_game(new_owner, p.game);
+  ASSERT_FALSE(archived.is_null()) << "the finished game never reached the new owner's archive";
+  EXPECT_EQ(archived["reason"], "checkmate");
+  EXPECT_EQ(archived["moves"].get<std::vector<std::string>>(), seen);
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(ClusterServerTest, AnAiGameIsOwnedByItsNodeAndWatchedFromAnother) {
+  auto human = connect(1, guest_token(1));
+  ASSERT_TRUE(human->send({{"t", "challenge_ai"}, {"level", 1}, {"color", "red"}, {"tc", "5+3"}, {"id", "ai"}}));
+  auto start = human->recv_type("game_start");
+  ASSERT_TRUE(start);
+  EXPECT_EQ((*start)["color"], "red");
+  const std::string game = (*start)["game"];
+  EXPECT_EQ(owner_of(game), 1) << "the node that created the game holds its lease";
+
+  auto spectator = connect(0, guest_token(0));
+  ASSERT_TRUE(poll_state(*spectator, "watch", game, 5s));
+  ASSERT_TRUE(human->send({{"t", "move"}, {"game", game}, {"move", "h2e2"}, {"ply", 0}}));
+  auto echo = human->recv_type("move");
+  ASSERT_TRUE(echo);
+  auto reply = human->recv_type("move", 10s);  // the AI's answer
+  ASSERT_TRUE(reply);
+  EXPECT_EQ((*reply)["ply"], 1);
+  for (int ply = 0; ply < 2; ++ply) {
+    auto m = spectator->recv_type("move", 10s);
+    ASSERT_TRUE(m);
+    EXPECT_EQ((*m)["ply"], ply);
+    EXPECT_EQ((*m)["move"], ply == 0 ? json("h2e2") : (*reply)["move"]);
+  }
+  ASSERT_TRUE(human->send({{"t", "resign"}, {"game", game}}));
+  auto end = spectator->recv_type("game_end");
+  ASSERT_TRUE(end);
+  EXPECT_EQ((*end)["reason"], "resign");
+  EXPECT_EQ((*end)["result"], "0-1");
+}
+
+TEST_F(ClusterServerTest, ADrainingOwnerHandsItsGameOverAtOnce) {
+  Seat a{guest_token(0), 0, nullptr}, b{guest_token(1), 1, nullptr};
+  a.ws = connect(0, a.token);
+  b.ws = connect(1, b.token);
+  Pairing p = pair_up(std::move(a), std::move(b));
+  ASSERT_FALSE(p.game.empty());
+  const int owner = owner_of(p.game);
+  ASSERT_GE(owner, 0);
+  rules::Game local;
+  std::mt19937 rng(11);
+  std::vector<std::string> seen;
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(play_one(p, local, rng, seen));
+
+  // SIGTERM: the drain gives the lease up and tells the node's clients to go (4004).
+  ASSERT_EQ(::kill(nodes_[owner]->process().pid(), SIGTERM), 0);
+  for (Seat* s : {&p.red, &p.black}) {
+    if (s->node != owner) continue;
+    EXPECT_EQ(s->ws->wait_closed(5s), 4004);
+  }
+  EXPECT_EQ(nodes_[owner]->stop(), 0);
+  for (Seat* s : {&p.red, &p.black}) {
+    if (s->node != owner) continue;
+    s->node = (owner + 1) % kNodes;
+    s->ws = connect(s->node, s->token);
+  }
+  nodes_[owner].reset();
+  for (Seat* s : {&p.red, &p.black}) {
+    auto state = poll_state(*s->ws, "resume", p.game, 10s);
+    ASSERT_TRUE(state);
+    EXPECT_EQ((*state)["moves"].get<std::vector<std::string>>(), seen);
+  }
+  EXPECT_GE(owner_of(p.game), 0);
+  ASSERT_TRUE(play_one(p, local, rng, seen));
+}
+
+}  // namespace
