@@ -1,5 +1,9 @@
 #include "ai/worker_pool.h"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <functional>
 #include <iostream>
@@ -131,6 +135,12 @@ void WorkerPool::finish(const Entry& e, JobResult r) {
 }
 
 void WorkerPool::worker_main(Worker& w) {
+  if (options_.nice > 0) {
+    // On Linux a thread's nice value is its own (PRIO_PROCESS with a thread id); failing to lower it
+    // (a sandbox without setpriority) only leaves the default priority.
+    const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+    ::setpriority(PRIO_PROCESS, tid, ::getpriority(PRIO_PROCESS, tid) + options_.nice);
+  }
   for (;;) {
     Entry e;
     {

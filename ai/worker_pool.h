@@ -68,6 +68,10 @@ struct WorkerPoolOptions {
   std::size_t hash_mb = 16;           // per worker
   int default_movetime_ms = 1000;     // jobs with neither movetime nor clock
   int move_overhead_ms = 30;          // kept in reserve when playing on a clock
+  // Added to the workers' nice value (Linux: per thread; threads they start, such as MCTS's and the
+  // network evaluator's, inherit it). Searches use every cycle they get; the io threads relaying
+  // human moves must win the CPU whenever they want it. 0 keeps the process's priority.
+  int nice = 10;
   // Level 9 (MCTS): the network's weight file (empty = the shipped one, nn::default_weights_path())
   // and the threads each MCTS search walks its tree with. The network is loaded at the first
   // level-9 job; if it cannot be, level-9 jobs are played by alpha-beta at level 8.

@@ -1,5 +1,10 @@
 // WorkerPool: many concurrent jobs answered with legal moves, refusal when full, fast shutdown.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <future>
 
 #include <atomic>
 #include <chrono>
@@ -162,4 +167,22 @@ TEST(WorkerPool, SharesThinkingTimeWhenMoreGamesWaitThanItHasWorkers) {
   EXPECT_EQ(chuhe::ai::WorkerPool::shared_movetime(4000, 0, 500, 1, 1), 50);
   EXPECT_EQ(chuhe::ai::WorkerPool::shared_movetime(4000, 9000, 0, 1, 1), 50);
   EXPECT_EQ(chuhe::ai::WorkerPool::shared_movetime(20, 0, 500, 1, 1), 20);
+}
+
+TEST(WorkerPool, WorkersRunAtALowerPriorityThanTheCaller) {
+  chuhe::ai::WorkerPoolOptions options;
+  options.workers = 1;
+  options.hash_mb = 1;
+  options.nice = 5;
+  chuhe::ai::WorkerPool pool(options);
+  const int mine = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)));
+  std::promise<int> theirs;
+  chuhe::ai::Job job;
+  job.level = 1;
+  job.movetime_ms = 10;
+  pool.submit(job, [&](const chuhe::ai::JobResult&) {
+    theirs.set_value(::getpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid))));
+  });
+  // Capped at 19 by the kernel (a test run under nice already).
+  EXPECT_EQ(theirs.get_future().get(), std::min(mine + 5, 19));
 }
