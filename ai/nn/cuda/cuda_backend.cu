@@ -129,8 +129,11 @@ class CudaNet final : public GpuNet {
   std::vector<float> host_in_, host_out_;
 };
 
-void CudaNet::forward(const float* inputs, int n, float* policy_logits, float* values) {
-  if (n <= 0) return;
+void CudaNet::forward(const float* inputs, int real, float* policy_logits, float* values) {
+  if (real <= 0) return;
+  // The batch is padded to a multiple of 8 with all-zero samples, computed and dropped: cuBLAS's
+  // tensor-core kernels want aligned sizes, and a handful of batch shapes is all the GPU ever sees.
+  const int n = (real + 7) / 8 * 8;
   reserve(n);
   const NetShape& d = d_;
   const NetShape& L = d_;
@@ -138,9 +141,13 @@ void CudaNet::forward(const float* inputs, int n, float* policy_logits, float* v
   const std::size_t kInputSize = std::size_t(d.input_planes) * kPoints;
   const std::size_t cols = std::size_t(n) * kPoints;
   for (int s = 0; s < n; ++s)
-    for (int pl = 0; pl < kInputPlanes; ++pl)
-      std::copy_n(inputs + std::size_t(s) * kInputSize + std::size_t(pl) * kPoints, kPoints,
-                  host_in_.data() + std::size_t(pl) * cols + std::size_t(s) * kPoints);
+    for (int pl = 0; pl < kInputPlanes; ++pl) {
+      float* to = host_in_.data() + std::size_t(pl) * cols + std::size_t(s) * kPoints;
+      if (s < real)
+        std::copy_n(inputs + std::size_t(s) * kInputSize + std::size_t(pl) * kPoints, kPoints, to);
+      else
+        std::fill_n(to, kPoints, 0.0f);
+    }
   cudaMemcpy(in_, host_in_.data(), host_in_.size() * sizeof(float), cudaMemcpyHostToDevice);
 
   conv3x3(in_, kInputPlanes, d.channels, L.input_w, L.input_b, n, x_, nullptr, true);
@@ -162,10 +169,10 @@ void CudaNet::forward(const float* inputs, int n, float* policy_logits, float* v
 
   cudaMemcpy(host_out_.data(), out_, std::size_t(d.policy_size) * std::size_t(n) * sizeof(float),
              cudaMemcpyDeviceToHost);
-  cudaMemcpy(values, values_, std::size_t(n) * sizeof(float), cudaMemcpyDeviceToHost);
-  // [policy][n] -> [n][policy]
+  cudaMemcpy(values, values_, std::size_t(real) * sizeof(float), cudaMemcpyDeviceToHost);
+  // [policy][n] -> [real][policy]: the padding's outputs stay behind.
   for (int a = 0; a < d.policy_size; ++a)
-    for (int s = 0; s < n; ++s)
+    for (int s = 0; s < real; ++s)
       policy_logits[std::size_t(s) * std::size_t(d.policy_size) + std::size_t(a)] =
           host_out_[std::size_t(a) * std::size_t(n) + std::size_t(s)];
 }

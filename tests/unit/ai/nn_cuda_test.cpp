@@ -25,7 +25,7 @@ TEST(NnCudaBackend, MatchesTheCpuBackend) {
     ASSERT_FALSE(p.set_fen(fens[i]).has_value());
     encode_position(p, in.data() + i * kInputSize);
   }
-  for (int n : {1, 17}) {
+  for (int n : {1, 8, 17}) {  // padded to 8, exactly 8, padded to 24
     const std::size_t count = std::size_t(n);
     std::vector<float> pc(count * kPolicySize, 0.0f), pg(count * kPolicySize, 0.0f), vc(count, 0.0f), vg(count, 0.0f);
     cpu->evaluate(in.data(), n, pc.data(), vc.data());
