@@ -16,7 +16,7 @@ using persistence::StoreStatus;
 using persistence::User;
 using persistence::UserResult;
 using persistence::UserStatus;
-using persistence::UserStore;
+using persistence::UserDirectory;
 using Json = nlohmann::json;
 
 namespace {
@@ -63,7 +63,7 @@ std::optional<std::string> string_field(const Json& j, const char* key, bool req
 }
 
 bool reserved_name(std::string_view name) {
-  return UserStore::name_key(name.substr(0, 6)) == "guest-";
+  return UserDirectory::name_key(name.substr(0, 6)) == "guest-";
 }
 
 }  // namespace
@@ -80,7 +80,7 @@ HttpReply AuthResult::error_reply() const {
 
 std::optional<std::string_view> bearer_token(std::string_view header) {
   constexpr std::string_view kScheme = "bearer ";
-  if (header.size() <= kScheme.size() || UserStore::name_key(header.substr(0, kScheme.size())) != kScheme)
+  if (header.size() <= kScheme.size() || UserDirectory::name_key(header.substr(0, kScheme.size())) != kScheme)
     return std::nullopt;
   std::string_view token = header.substr(kScheme.size());
   auto first = token.find_first_not_of(' ');
@@ -93,7 +93,7 @@ std::optional<std::string_view> bearer_token(std::string_view header) {
 // State shared with every pending callback, so that an answer arriving from a store's thread never
 // touches a destroyed object.
 struct AuthService::Impl : std::enable_shared_from_this<Impl> {
-  Impl(AuthConfig c, persistence::SessionStore& s, persistence::UserStore& u)
+  Impl(AuthConfig c, persistence::SessionStore& s, persistence::UserDirectory& u)
       : config(std::move(c)),
         jwt(config.jwt_secret, JwtOptions{config.jwt_alg, config.leeway.count(), config.max_token_bytes}),
         sessions(s),
@@ -216,7 +216,7 @@ struct AuthService::Impl : std::enable_shared_from_this<Impl> {
 
     // Every attempt counts against the address; only failures count against the name, so that an
     // attacker guessing one account's password is held back without locking out its owner's success.
-    std::string name_key = UserStore::name_key(*name);
+    std::string name_key = UserDirectory::name_key(*name);
     if (!login_by_address.try_take(ip)) return done(rate_limited(login_by_address.retry_after(ip)));
     if (!login_by_name.has_token(name_key)) return done(rate_limited(login_by_name.retry_after(name_key)));
     if (!sessions.available()) return done(unavailable());
@@ -285,7 +285,7 @@ struct AuthService::Impl : std::enable_shared_from_this<Impl> {
   const AuthConfig config;
   const JwtCodec jwt;
   persistence::SessionStore& sessions;
-  persistence::UserStore& users;
+  persistence::UserDirectory& users;
   KeyedRateLimiter login_by_address;
   KeyedRateLimiter login_by_name;
   KeyedRateLimiter register_by_address;
@@ -294,7 +294,7 @@ struct AuthService::Impl : std::enable_shared_from_this<Impl> {
   WorkPool pool;  // last: its threads may use every member above
 };
 
-AuthService::AuthService(AuthConfig config, persistence::SessionStore& sessions, persistence::UserStore& users) {
+AuthService::AuthService(AuthConfig config, persistence::SessionStore& sessions, persistence::UserDirectory& users) {
   if (config.jwt_secret.size() < kMinSecretBytes)
     throw std::invalid_argument("JWT secret must be at least 32 bytes");
   impl_ = std::make_shared<Impl>(std::move(config), sessions, users);

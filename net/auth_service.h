@@ -18,7 +18,7 @@
 #include "net/auth_config.h"
 #include "net/jwt.h"
 #include "persistence/session_store.h"
-#include "persistence/user_store.h"
+#include "persistence/user_store.h"  // UserDirectory; and the SQLite UserStore, for callers building one
 
 namespace chuhe::net {
 
@@ -60,7 +60,7 @@ class AuthService {
   using AuthDone = std::function<void(AuthResult)>;
 
   // Throws std::invalid_argument for a bad config (secret shorter than 32 bytes, unknown alg).
-  AuthService(AuthConfig config, persistence::SessionStore& sessions, persistence::UserStore& users);
+  AuthService(AuthConfig config, persistence::SessionStore& sessions, persistence::UserDirectory& users);
   ~AuthService();
   AuthService(const AuthService&) = delete;
   AuthService& operator=(const AuthService&) = delete;

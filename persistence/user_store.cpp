@@ -92,7 +92,7 @@ RatingUpdate rate_in_transaction(sqlite3* db, const std::string& red_id, const s
 
 }  // namespace
 
-std::string UserStore::name_key(std::string_view name) {
+std::string UserDirectory::name_key(std::string_view name) {
   std::string key(name);
   for (char& c : key) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');

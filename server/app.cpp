@@ -95,7 +95,7 @@ rooms::RoomsConfig rooms_config(const Config& config) {
 // Token checks for upgrades, Redis health for /healthz, and revocations closing sockets.
 void wire_auth(net::ServerContext& ctx, Services& services) {
   std::weak_ptr<net::AuthService> weak_auth = services.auth;
-  persistence::UserStore* users = services.users.get();
+  persistence::UserDirectory* users = services.users.get();
   ctx.authenticate = [weak_auth, users](std::string token, std::function<void(net::AuthOutcome)> done) {
     auto auth = weak_auth.lock();
     if (!auth) return done(net::AuthOutcome{net::AuthOutcome::Kind::unavailable, {}, {}, "shutting down"});
@@ -219,7 +219,7 @@ int run_server(const Config& config) {
   auto pruning = std::make_shared<GuestPruning>(
       ioc.get_executor(), *services.users, auth_defaults.guest_token_lifetime + std::chrono::seconds(config.jwt_leeway_s));
   pruning->start();
-  persistence::UserStore* users = services.users.get();
+  persistence::UserDirectory* users = services.users.get();
   hub->set_game_ended_hook(
       [users](const rooms::GameSetup& setup, const rooms::EndInfo& end) { rate_finished_game(*users, setup, end); });
   if (!cluster) {
@@ -238,7 +238,7 @@ int run_server(const Config& config) {
   auto router = std::make_shared<net::Router>();
   add_routes(*router, ctx, statics);
   add_auth_routes(*router, services.auth);
-  add_game_routes(*router, hub);
+  add_game_routes(*router, hub, cluster, rooms_config(config).live_games_listed);
   add_archive_routes(*router, services);
 
   std::shared_ptr<net::Listener> listener;

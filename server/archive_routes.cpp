@@ -100,7 +100,7 @@ json user_json(const persistence::User& u) {
           {"rated_games", u.rated_games}};
 }
 
-void get_user_games(const net::Request& req, std::string_view rest, persistence::UserStore& users,
+void get_user_games(const net::Request& req, std::string_view rest, persistence::UserDirectory& users,
                     persistence::GameArchive& games, net::Reply reply) {
   auto slash = rest.find('/');
   if (slash == std::string_view::npos || rest.substr(slash) != "/games")
@@ -139,7 +139,7 @@ void get_user_games(const net::Request& req, std::string_view rest, persistence:
   });
 }
 
-void get_leaderboard(const net::Request& req, persistence::UserStore& users, net::Reply reply) {
+void get_leaderboard(const net::Request& req, persistence::UserDirectory& users, net::Reply reply) {
   auto limit = int_param(req.target(), "limit", kDefaultLeaderboard, 1, kMaxLeaderboard);
   if (!limit)
     return reply(net::error_response(req, 400, "bad_request",
@@ -161,7 +161,7 @@ void get_leaderboard(const net::Request& req, persistence::UserStore& users, net
 
 void add_archive_routes(net::Router& router, Services& services) {
   persistence::GameArchive* games = services.games.get();
-  persistence::UserStore* users = services.users.get();
+  persistence::UserDirectory* users = services.users.get();
   // Registered after /api/games/live, which the router matches first.
   router.add(http::verb::get, "/api/games/*", [games](const net::Request& req, const net::RequestInfo&, net::Reply reply) {
     get_game(req, path_of(req).substr(std::string_view("/api/games/").size()), *games, std::move(reply));

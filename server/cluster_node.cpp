@@ -18,6 +18,14 @@ using nlohmann::json;
 namespace {
 
 constexpr const char* kInboxPrefix = "chuhe:node:";
+// The live list: each node's summary (its Hub's live_games_json()) under kLivePrefix + node id, expiring
+// unless rewritten; kLiveNodes is a sorted set of the node ids that wrote one, scored by when they last did
+// (Unix ms), so readers know which keys to fetch. A node silent for a minute is dropped from it.
+constexpr const char* kLivePrefix = "chuhe:live:";
+constexpr const char* kLiveNodes = "chuhe:live-nodes";
+constexpr std::chrono::milliseconds kLiveEvery{1000};
+constexpr std::chrono::milliseconds kLiveTtl{3000};
+constexpr std::int64_t kLiveForgetMs = 60'000;
 
 std::int64_t now_ms() {
   using namespace std::chrono;
@@ -70,6 +78,7 @@ ClusterNode::ClusterNode(asio::any_io_executor io, persistence::RedisClient& red
       strand_(asio::make_strand(io)),
       renew_timer_(strand_),
       scan_timer_(strand_),
+      live_timer_(strand_),
       redis_(redis),
       subscriber_(subscriber),
       lease_ms_(lease),
@@ -135,6 +144,8 @@ std::string ClusterNode::start(const std::shared_ptr<rooms::Hub>& hub, std::stri
     self->arm_renew();
     self->scan_orphans();
     self->arm_scan();
+    self->publish_live();
+    self->arm_live();
   });
   net::log_info("cluster", "node " + node_id_ + " joined, lease " + std::to_string(lease_ms_.count()) + " ms");
   return {};
@@ -145,6 +156,10 @@ void ClusterNode::release_all() {
     journal_->forget(game);
     lease_->release(game, holder, {});
   }
+  // Our games go to other nodes (they list them from their next summary) and our users are leaving.
+  live_off_ = true;
+  redis_.command({"DEL", kLivePrefix + node_id_}, {});
+  redis_.command({"ZREM", kLiveNodes, node_id_}, {});
 }
 
 void ClusterNode::stop() {
@@ -489,6 +504,93 @@ void ClusterNode::take_over(const std::string& game_id) {
       net::log_warn("cluster", "orphan game " + game_id + " not resumed: " + why);
       self->journal_->forget(game_id);
       self->lease_->release(game_id, holder, {});
+    });
+  });
+}
+
+// ---- The live list ----
+
+void ClusterNode::arm_live() {
+  live_timer_.expires_after(kLiveEvery);
+  live_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    auto self = weak.lock();
+    if (ec || !self) return;
+    {
+      std::lock_guard gate(self->gate_);
+      if (self->stopped_ || self->hub_.expired()) return;
+    }
+    self->publish_live();
+    self->arm_live();
+  });
+}
+
+void ClusterNode::publish_live() {
+  std::string summary;
+  {
+    std::lock_guard gate(gate_);
+    auto hub = hub_if_running();
+    if (!hub || live_off_) return;  // stopped, or draining: release_all took our summary away
+    summary = hub->live_games_json();
+  }
+  // In this order on the one connection: the key exists before readers learn the node id.
+  redis_.command({"SET", kLivePrefix + node_id_, std::move(summary), "PX", std::to_string(kLiveTtl.count())}, {});
+  const std::int64_t now = now_ms();
+  redis_.command({"ZADD", kLiveNodes, std::to_string(now), node_id_}, {});
+  redis_.command({"ZREMRANGEBYSCORE", kLiveNodes, "-inf", "(" + std::to_string(now - kLiveForgetMs)}, {});
+}
+
+void ClusterNode::live_games_json(std::size_t listed, std::function<void(std::string)> done) {
+  using ojson = nlohmann::ordered_json;
+  std::string local;
+  {
+    std::lock_guard gate(gate_);
+    if (auto hub = hub_.lock()) local = hub->live_games_json();  // ours as it is now, not as last written
+  }
+  // Merges this node's summary with the others' (texts of Hub::live_games_json()).
+  auto merge = [listed, local](const std::vector<std::string>& others) {
+    ojson games = ojson::array();
+    long long online = 0;
+    auto add = [&](const std::string& text) {
+      auto j = ojson::parse(text, nullptr, false);
+      if (!j.is_object()) return;
+      // A user connected to two nodes at once is counted on each: the sum may count a few users twice.
+      if (j.contains("online") && j["online"].is_number_integer()) online += j["online"].get<long long>();
+      if (j.contains("games") && j["games"].is_array())
+        for (auto& g : j["games"])
+          if (g.is_object()) games.push_back(std::move(g));
+    };
+    if (!local.empty()) add(local);
+    for (const auto& text : others) add(text);
+    std::vector<ojson> ranked(games.begin(), games.end());
+    auto spectators = [](const ojson& g) {
+      auto it = g.find("spectators");
+      return it != g.end() && it->is_number_integer() ? it->get<long long>() : 0LL;
+    };
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [&](const ojson& a, const ojson& b) { return spectators(a) > spectators(b); });
+    if (ranked.size() > listed) ranked.resize(listed);
+    ojson out = ojson::object();
+    out["games"] = ojson(ranked);
+    out["online"] = online;
+    return out.dump(-1, ' ', false, ojson::error_handler_t::replace);
+  };
+  auto shared_done = std::make_shared<std::function<void(std::string)>>(std::move(done));
+  const std::string self_id = node_id_;
+  // The node ids that wrote a summary in the last minute (not this one), then their summaries at once.
+  std::weak_ptr<ClusterNode> weak = weak_from_this();
+  redis_.command({"ZRANGE", kLiveNodes, "0", "-1"}, [weak, merge, shared_done, self_id](persistence::RedisReply ids) {
+    auto self = weak.lock();
+    std::vector<std::string> args{"MGET"};
+    if (self && ids.is_array())
+      for (const auto& id : ids.elements)
+        if (id.is_string() && id.text != self_id) args.push_back(kLivePrefix + id.text);
+    if (args.size() == 1) return (*shared_done)(merge({}));
+    self->redis_.command(std::move(args), [merge, shared_done](persistence::RedisReply values) {
+      std::vector<std::string> others;
+      if (values.is_array())
+        for (const auto& v : values.elements)
+          if (v.is_string()) others.push_back(v.text);  // nil: that node's summary expired (it is gone)
+      (*shared_done)(merge(others));
     });
   });
 }

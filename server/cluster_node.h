@@ -23,11 +23,17 @@
 // - Failover. Every lease/2 (and at start) the node lists the orphans (games in play whose lease
 //   expired), acquires each (one node wins), loads it from the Redis journal and resumes it in its Hub.
 //   The players reconnect to any node and `resume`, which is routed to the new owner.
+// - The live list. Every second the node writes its Hub's live_games_json() (its own games, most watched
+//   first, and its online count) to `chuhe:live:<node>` with a 3 s expiry and its id to the sorted set
+//   `chuhe:live-nodes` (score: when); live_games_json() merges every node's summary for GET /api/games/live
+//   (`online` is the sum of the nodes' distinct users: one user connected to two nodes counts twice).
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -69,6 +75,12 @@ class ClusterNode : public rooms::RemoteRouter, public std::enable_shared_from_t
 
   const std::string& node_id() const { return node_id_; }
 
+  // GET /api/games/live for the whole cluster: the live games of every node (this node's as they are now,
+  // the others' as they wrote them at most ~1 s ago), most watched first, at most `listed`; `online` sums
+  // the nodes' counts. `done` runs on the Redis client's thread (or at once on this one if Redis cannot
+  // be asked: then the answer holds this node's games only).
+  void live_games_json(std::size_t listed, std::function<void(std::string)> done);
+
   // rooms::RemoteRouter
   bool route(const std::shared_ptr<rooms::Client>& client, const rooms::ClientRequest& request,
              const std::string& game) override;
@@ -97,12 +109,15 @@ class ClusterNode : public rooms::RemoteRouter, public std::enable_shared_from_t
   void arm_scan();
   void scan_orphans();
   void take_over(const std::string& game_id);
+  void arm_live();
+  void publish_live();  // this node's summary under chuhe:live:<node_id> (see live_games_json)
   std::shared_ptr<rooms::Hub> hub_if_running();  // null once stopped; call under gate_
 
   boost::asio::any_io_executor io_;
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   boost::asio::steady_timer renew_timer_;
   boost::asio::steady_timer scan_timer_;
+  boost::asio::steady_timer live_timer_;
   persistence::RedisClient& redis_;
   persistence::RedisSubscriber& subscriber_;
   const std::chrono::milliseconds lease_ms_;
@@ -123,6 +138,7 @@ class ClusterNode : public rooms::RemoteRouter, public std::enable_shared_from_t
 
   std::recursive_mutex gate_;  // held by callbacks from Redis while they reach the Hub; stopped_ under it
   bool stopped_ = false;
+  std::atomic<bool> live_off_{false};  // set by release_all: no more summaries
 };
 
 // This node's default id: the listen address and port (the host name instead of a wildcard address).

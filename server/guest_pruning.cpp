@@ -6,7 +6,7 @@
 
 namespace chuhe::server {
 
-GuestPruning::GuestPruning(boost::asio::any_io_executor io, persistence::UserStore& users, std::chrono::seconds keep,
+GuestPruning::GuestPruning(boost::asio::any_io_executor io, persistence::UserDirectory& users, std::chrono::seconds keep,
                            std::chrono::seconds interval)
     : users_(users), keep_(keep), interval_(interval), timer_(io) {}
 

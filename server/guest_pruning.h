@@ -9,14 +9,14 @@
 #include <chrono>
 #include <memory>
 
-#include "persistence/user_store.h"
+#include "persistence/user_directory.h"
 
 namespace chuhe::server {
 
 class GuestPruning : public std::enable_shared_from_this<GuestPruning> {
  public:
   // Guests older than `keep` (their token lifetime plus the leeway) are deleted every `interval`.
-  GuestPruning(boost::asio::any_io_executor io, persistence::UserStore& users, std::chrono::seconds keep,
+  GuestPruning(boost::asio::any_io_executor io, persistence::UserDirectory& users, std::chrono::seconds keep,
                std::chrono::seconds interval = std::chrono::hours(1));
   void start();  // prunes once at once, then every interval
   void stop();
@@ -24,7 +24,7 @@ class GuestPruning : public std::enable_shared_from_this<GuestPruning> {
  private:
   void prune_and_arm();
 
-  persistence::UserStore& users_;
+  persistence::UserDirectory& users_;
   const std::chrono::seconds keep_;
   const std::chrono::seconds interval_;
   boost::asio::steady_timer timer_;

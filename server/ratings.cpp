@@ -15,7 +15,7 @@ double rated_score(const rooms::GameSetup& setup, const rooms::EndInfo& end) {
   return persistence::glicko2::red_score(end.result.c_str());
 }
 
-void rate_finished_game(persistence::UserStore& users, const rooms::GameSetup& setup, const rooms::EndInfo& end) {
+void rate_finished_game(persistence::UserDirectory& users, const rooms::GameSetup& setup, const rooms::EndInfo& end) {
   const double score = rated_score(setup, end);
   if (score < 0) return;
   const std::string game = setup.id;

@@ -1,8 +1,8 @@
 #pragma once
 // Ratings change when a rated game between two registered players ends: Glicko-2, each game its own
-// rating period (as lichess rates), written by UserStore on its DB thread. Casual games, games with a
+// rating period (as lichess rates), written by the UserDirectory (SQLite, or Redis in cluster mode). Casual games, games with a
 // guest or the AI, and aborted games change nothing.
-#include "persistence/user_store.h"
+#include "persistence/user_directory.h"
 #include "rooms/game_events.h"
 #include "rooms/game_setup.h"
 
@@ -12,6 +12,6 @@ namespace chuhe::server {
 double rated_score(const rooms::GameSetup& setup, const rooms::EndInfo& end);
 
 // Submits the update if the game is rated (returns at once; the result is logged).
-void rate_finished_game(persistence::UserStore& users, const rooms::GameSetup& setup, const rooms::EndInfo& end);
+void rate_finished_game(persistence::UserDirectory& users, const rooms::GameSetup& setup, const rooms::EndInfo& end);
 
 }  // namespace chuhe::server

@@ -17,8 +17,12 @@ void add_routes(net::Router& router, std::shared_ptr<net::ServerContext> ctx,
 // POST /api/auth/{guest,register,login,logout}.
 void add_auth_routes(net::Router& router, std::shared_ptr<net::AuthService> auth);
 
-// GET /api/games/live (and, with the archive, the other game endpoints).
-void add_game_routes(net::Router& router, std::shared_ptr<rooms::Hub> hub);
+class ClusterNode;
+
+// GET /api/games/live (and, with the archive, the other game endpoints). With `cluster` (cluster mode)
+// the list covers every node's games and users, at most `listed` games.
+void add_game_routes(net::Router& router, std::shared_ptr<rooms::Hub> hub,
+                     std::shared_ptr<ClusterNode> cluster = nullptr, std::size_t listed = 100);
 
 // GET /api/games/{id}, /api/games/{id}/export, /api/users/{name}/games, /api/leaderboard (register after
 // add_game_routes). The services outlive the router.

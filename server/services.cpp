@@ -36,7 +36,13 @@ std::string start_services(const Config& config, const std::string& redis_addres
   archive_options.path = std::filesystem::path(config.data_dir) / "archive.sqlite3";
   s.archive = persistence::SqliteDb::open(archive_options, persistence::archive_migrations(), error);
   if (!s.archive) return "archive: " + error;
-  s.users = std::make_unique<persistence::UserStore>(*s.archive);
+  if (config.cluster) {
+    persistence::RedisUserStoreOptions user_options;  // guests live as long as their token (plus the leeway)
+    user_options.guest_ttl = net::AuthConfig{}.guest_token_lifetime + std::chrono::seconds(config.jwt_leeway_s);
+    s.users = std::make_unique<persistence::RedisUserStore>(*s.redis, std::move(user_options));
+  } else {
+    s.users = std::make_unique<persistence::UserStore>(*s.archive);
+  }
 
   persistence::GameJournalOptions journal_options;
   journal_options.path = std::filesystem::path(config.data_dir) / "journal.sqlite3";

@@ -9,8 +9,10 @@
 #include "persistence/game_journal.h"
 #include "persistence/redis_client.h"
 #include "persistence/redis_subscriber.h"
+#include "persistence/redis_user_store.h"
 #include "persistence/session_store.h"
 #include "persistence/sqlite_db.h"
+#include "persistence/user_directory.h"
 #include "persistence/user_store.h"
 #include "server/config.h"
 
@@ -28,7 +30,9 @@ struct Services {
   std::unique_ptr<persistence::SqliteDb> games_db;
   std::unique_ptr<persistence::GameArchive> games;
   std::unique_ptr<persistence::SqliteDb> archive;
-  std::unique_ptr<persistence::UserStore> users;
+  // Accounts and ratings: the archive's users table on a single node; in cluster mode Redis, shared by
+  // every node (the SQLite archive is then not used for them).
+  std::unique_ptr<persistence::UserDirectory> users;
   std::shared_ptr<net::AuthService> auth;  // shared with the HTTP routes
 };
 

@@ -31,8 +31,8 @@ std::optional<std::string> Shared::random_live_game(std::mt19937& rng) {
   return live_games[std::uniform_int_distribution<std::size_t>(0, live_games.size() - 1)(rng)];
 }
 
-Bot::Bot(asio::io_context& ioc, Shared& shared, Role role)
-    : ioc_(ioc), shared_(shared), role_(role), rng_(std::random_device{}()), timer_(ioc) {}
+Bot::Bot(asio::io_context& ioc, Shared& shared, Role role, unsigned short port)
+    : ioc_(ioc), shared_(shared), role_(role), port_(port), rng_(std::random_device{}()), timer_(ioc) {}
 
 void Bot::start() { sign_in(); }
 
@@ -69,7 +69,7 @@ void Bot::sign_in() {
   call->req.prepare_payload();
   call->stream.expires_after(std::chrono::seconds(30));
   auto self = shared_from_this();
-  call->stream.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), shared_.port),
+  call->stream.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), self->port_),
                              [self, call](beast::error_code ec) {
     if (ec) return self->fail("connect");
     http::async_write(call->stream, call->req, [self, call](beast::error_code ec, std::size_t) {
@@ -91,7 +91,7 @@ void Bot::open_socket(std::string token) {
   auto self = shared_from_this();
   auto& lowest = beast::get_lowest_layer(*ws_);
   lowest.expires_after(std::chrono::seconds(30));
-  lowest.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), shared_.port),
+  lowest.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), self->port_),
                        [self, token](beast::error_code ec) {
     if (ec) return self->fail("connect");
     self->ws_->async_handshake("127.0.0.1", "/ws?token=" + token, [self](beast::error_code ec) {
@@ -140,8 +140,11 @@ void Bot::on_game_start(const std::string& game, const std::string& color, const
   my_color_ = color == "black" ? chuhe::rules::Color::Black : chuhe::rules::Color::Red;
   game_.reset(fen);
   track_ = shared_.track(game);
+  track_->port[my_color_ == chuhe::rules::Color::Red ? 0 : 1] = port_;
   if (role_ == Role::player && my_color_ == chuhe::rules::Color::Red) {
     shared_.stats->games_started++;
+    if (shared_.owner_port)
+      shared_.owner_port(game, [track = track_](unsigned short owner) { track->owner = owner; });
     std::lock_guard lock(shared_.mutex);
     shared_.live_games.push_back(game);
   }
@@ -154,7 +157,9 @@ void Bot::on_move(const std::string& game, long ply, const std::string& move) {
   if (game_.play_iccs(move) != chuhe::rules::PlayResult::Ok) return;
   if (theirs && role_ == Role::player && track_ && static_cast<std::size_t>(ply) < track_->sent.size()) {
     auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - track_->sent[ply]).count();
-    shared_.stats->add_latency_us(us);
+    const unsigned short mover = track_->port[my_color_ == chuhe::rules::Color::Red ? 1 : 0];
+    const int hops = track_->owner == 0 ? -1 : (mover != track_->owner) + (port_ != track_->owner);
+    shared_.stats->add_latency_us(us, mover == port_, hops);
     shared_.stats->moves_relayed++;
   }
   play_if_my_turn();

@@ -7,6 +7,7 @@
 #include <boost/beast/websocket/stream.hpp>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -23,16 +24,22 @@ namespace loadbots {
 enum class Role { player, ai_player, spectator };
 
 // When each ply of a game was sent, so the opponent's receipt gives the relay latency.
+// Each player records the server port it is connected to, so the receiver of a move knows whether the
+// mover sits on the same port (node) as itself.
 struct GameTrack {
   std::vector<std::chrono::steady_clock::time_point> sent;
+  unsigned short port[2] = {0, 0};  // red's, black's
+  unsigned short owner = 0;          // the port of the node holding the game's lease (--redis), 0: unknown
 };
 
 struct Shared {
-  unsigned short port = 0;
   std::string tc;
   std::chrono::milliseconds pace{1000};
   int ai_level = 1;
   Stats* stats = nullptr;
+  // With --redis: looks up the port of the node that owns `game` (its lease holder "127.0.0.1:PORT") and
+  // calls back on the bots' io_context with it (0 if unknown).
+  std::function<void(const std::string& game, std::function<void(unsigned short)>)> owner_port;
 
   std::mutex mutex;  // guards the two maps below
   std::unordered_map<std::string, std::shared_ptr<GameTrack>> games;
@@ -44,7 +51,8 @@ struct Shared {
 
 class Bot : public std::enable_shared_from_this<Bot> {
  public:
-  Bot(boost::asio::io_context& ioc, Shared& shared, Role role);
+  // `port`: the server port (node) this bot signs in and connects to.
+  Bot(boost::asio::io_context& ioc, Shared& shared, Role role, unsigned short port);
   void start();
   void stop();
 
@@ -67,6 +75,7 @@ class Bot : public std::enable_shared_from_this<Bot> {
   boost::asio::io_context& ioc_;
   Shared& shared_;
   Role role_;
+  unsigned short port_;
   std::mt19937 rng_;
   std::optional<boost::beast::websocket::stream<boost::beast::tcp_stream>> ws_;
   boost::beast::flat_buffer buffer_;

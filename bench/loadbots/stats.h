@@ -31,31 +31,48 @@ struct Stats {
     }
   }
 
-  void add_latency_us(long us) {
+  // `same_port`: the mover and the receiver are connected to the same server port (with --ports: the same
+  // cluster node); otherwise to two different ones.
+  // `hops` (with --redis): how many of the mover and the receiver are not on the game's owning node, i.e.
+  // how many Redis PUBLISH hops the move took (0, 1 or 2); -1 if the owner is not known.
+  void add_latency_us(long us, bool same_port, int hops = -1) {
     std::lock_guard lock(mutex_);
     latencies_us_.push_back(us);
+    (same_port ? same_port_us_ : cross_port_us_).push_back(us);
+    if (hops >= 0 && hops <= 2) by_hops_us_[hops].push_back(us);
   }
 
-  LatencySummary summary() {
+  enum class Pairs { all, same_port, cross_port, hops0, hops1, hops2 };
+
+  LatencySummary summary(Pairs pairs = Pairs::all) {
     std::lock_guard lock(mutex_);
+    auto& v = pairs == Pairs::all          ? latencies_us_
+              : pairs == Pairs::same_port  ? same_port_us_
+              : pairs == Pairs::cross_port ? cross_port_us_
+              : pairs == Pairs::hops0      ? by_hops_us_[0]
+              : pairs == Pairs::hops1      ? by_hops_us_[1]
+                                           : by_hops_us_[2];
     LatencySummary s;
-    s.samples = latencies_us_.size();
-    if (latencies_us_.empty()) return s;
-    std::sort(latencies_us_.begin(), latencies_us_.end());
+    s.samples = v.size();
+    if (v.empty()) return s;
+    std::sort(v.begin(), v.end());
     auto at = [&](double q) {
-      auto i = static_cast<std::size_t>(q * static_cast<double>(latencies_us_.size() - 1));
-      return static_cast<double>(latencies_us_[i]) / 1000.0;
+      auto i = static_cast<std::size_t>(q * static_cast<double>(v.size() - 1));
+      return static_cast<double>(v[i]) / 1000.0;
     };
     s.p50_ms = at(0.50);
     s.p99_ms = at(0.99);
     s.p999_ms = at(0.999);
-    s.max_ms = static_cast<double>(latencies_us_.back()) / 1000.0;
+    s.max_ms = static_cast<double>(v.back()) / 1000.0;
     return s;
   }
 
  private:
   std::mutex mutex_;
   std::vector<long> latencies_us_;
+  std::vector<long> same_port_us_;
+  std::vector<long> cross_port_us_;
+  std::vector<long> by_hops_us_[3];
 };
 
 }  // namespace loadbots

@@ -377,6 +377,86 @@ TEST_F(ClusterServerTest, KillNineOfTheOwnerMovesItsGameToASurvivorAndNoSeenMove
   EXPECT_EQ(archived["moves"].get<std::vector<std::string>>(), seen);
 }
 
+// Accounts and ratings live in Redis in cluster mode: a user registered on one node logs in on another,
+// and a rated game between registered users on two nodes moves both ratings on the third's leaderboard.
+TEST_F(ClusterServerTest, AccountsAndRatingsAreSharedByEveryNode) {
+  auto reg = http_request(port(0), "POST", "/api/auth/register", R"({"name":"Shared_Ann","password":"correct horse"})");
+  ASSERT_EQ(reg.status, 201) << reg.body;
+  const std::string ann_id = reg.json()["user"]["id"];
+  EXPECT_EQ(http_request(port(1), "POST", "/api/auth/register", R"({"name":"shared_ann","password":"other pass"})")
+                .status,
+            409)
+      << "the name is taken on every node";
+  auto login = http_request(port(2), "POST", "/api/auth/login", R"({"name":"shared_ann","password":"correct horse"})");
+  ASSERT_EQ(login.status, 200) << login.body;
+  EXPECT_EQ(login.json()["user"]["id"], ann_id);
+  EXPECT_EQ(http_request(port(1), "POST", "/api/auth/login", R"({"name":"Shared_Ann","password":"wrong"})").status, 401);
+
+  Seat ann{login.json()["token"], 2, std::make_unique<WsClient>()};
+  ASSERT_TRUE(ann.ws->connect(port(2), "/ws?token=" + ann.token));
+  auto welcome = ann.ws->recv_type("welcome");
+  ASSERT_TRUE(welcome);
+  EXPECT_EQ((*welcome)["user"]["id"], ann_id);
+  EXPECT_EQ((*welcome)["user"]["name"], "Shared_Ann");
+  EXPECT_EQ((*welcome)["user"]["guest"], false);
+  EXPECT_EQ((*welcome)["user"]["rating"], 1500);
+
+  auto reg_ben = http_request(port(1), "POST", "/api/auth/register", R"({"name":"Shared_Ben","password":"correct horse"})");
+  ASSERT_EQ(reg_ben.status, 201) << reg_ben.body;
+  Seat ben{reg_ben.json()["token"], 1, nullptr};
+  ben.ws = connect(1, ben.token);
+
+  // A rated game between them (Ann on node 2, Ben on node 1): two moves, then red resigns.
+  ASSERT_TRUE(ann.ws->send({{"t", "seek"}, {"tc", "10+5"}, {"rated", true}}));
+  ASSERT_TRUE(ann.ws->recv_type("seeking"));
+  ASSERT_TRUE(ben.ws->send({{"t", "seek"}, {"tc", "10+5"}, {"rated", true}}));
+  auto start_ann = ann.ws->recv_type("game_start", 5s);
+  auto start_ben = ben.ws->recv_type("game_start", 5s);
+  ASSERT_TRUE(start_ann && start_ben);
+  EXPECT_EQ((*start_ann)["rated"], true);
+  const bool ann_red = (*start_ann)["color"] == "red";
+  Pairing p;
+  p.game = (*start_ann)["game"];
+  p.red = std::move(ann_red ? ann : ben);
+  p.black = std::move(ann_red ? ben : ann);
+  rules::Game local;
+  std::mt19937 rng(7);
+  std::vector<std::string> seen;
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(play_one(p, local, rng, seen));
+  ASSERT_TRUE(p.red.ws->send({{"t", "resign"}, {"game", p.game}}));
+  auto end = p.black.ws->recv_type("game_end");
+  ASSERT_TRUE(end);
+  EXPECT_EQ((*end)["result"], "0-1");
+  const std::string winner = ann_red ? "Shared_Ben" : "Shared_Ann";
+  const std::string loser = ann_red ? "Shared_Ann" : "Shared_Ben";
+
+  // The leaderboard of node 0, which had no part in the game, lists both with their new ratings (the
+  // owner rates the game just after its end: poll under a deadline).
+  json players;
+  for (auto deadline = std::chrono::steady_clock::now() + 5s; std::chrono::steady_clock::now() < deadline;) {
+    auto res = http_request(port(0), "GET", "/api/leaderboard");
+    ASSERT_EQ(res.status, 200) << res.body;
+    players = res.json()["players"];
+    if (players.size() >= 2) break;
+    std::this_thread::sleep_for(50ms);  // poll interval, under the deadline
+  }
+  ASSERT_EQ(players.size(), 2u) << players.dump();
+  EXPECT_EQ(players[0]["name"], winner);
+  EXPECT_EQ(players[1]["name"], loser);
+  EXPECT_GT(players[0]["rating"].get<int>(), 1500);
+  EXPECT_LT(players[1]["rating"].get<int>(), 1500);
+  EXPECT_EQ(players[0]["rated_games"], 1);
+  EXPECT_EQ(players[1]["rated_games"], 1);
+  // And the next connection, on yet another node, starts from the new rating.
+  auto again = http_request(port(0), "POST", "/api/auth/login", R"({"name":"SHARED_ANN","password":"correct horse"})");
+  ASSERT_EQ(again.status, 200) << again.body;
+  WsClient ws;
+  ASSERT_TRUE(ws.connect(port(0), "/ws?token=" + again.json()["token"].get<std::string>()));
+  auto w = ws.recv_type("welcome");
+  ASSERT_TRUE(w);
+  EXPECT_EQ((*w)["user"]["rating"], ann_red ? players[1]["rating"] : players[0]["rating"]);
+}
+
 }  // namespace
 
 namespace {
@@ -444,6 +524,75 @@ TEST_F(ClusterServerTest, ADrainingOwnerHandsItsGameOverAtOnce) {
   }
   EXPECT_GE(owner_of(p.game), 0);
   ASSERT_TRUE(play_one(p, local, rng, seen));
+}
+
+}  // namespace
+
+namespace {
+
+// GET /api/games/live of `node` until `ok` accepts it; the last answer (or null) after the deadline.
+json poll_live(unsigned short port, const std::function<bool(const json&)>& ok, std::chrono::seconds limit = 10s) {
+  json last;
+  for (auto deadline = std::chrono::steady_clock::now() + limit; std::chrono::steady_clock::now() < deadline;) {
+    auto res = http_request(port, "GET", "/api/games/live");
+    EXPECT_EQ(res.status, 200) << res.body;
+    last = res.json();
+    if (ok(last)) return last;
+    std::this_thread::sleep_for(50ms);  // poll interval, under the deadline (summaries are written every 1 s)
+  }
+  return last;
+}
+
+TEST_F(ClusterServerTest, TheLiveListAndOnlineCountCoverEveryNode) {
+  auto seat = [&](int node) {
+    Seat s;
+    s.token = guest_token(node);
+    s.node = node;
+    s.ws = connect(node, s.token);
+    return s;
+  };
+  // One game owned by node 0 (both players there), one by node 1; a fifth user only on node 2.
+  Pairing on0 = pair_up(seat(0), seat(0));
+  Pairing on1 = pair_up(seat(1), seat(1));
+  ASSERT_FALSE(on0.game.empty());
+  ASSERT_FALSE(on1.game.empty());
+  ASSERT_EQ(owner_of(on0.game), 0);
+  ASSERT_EQ(owner_of(on1.game), 1);
+  Seat watcher = seat(2);
+
+  auto lists = [&](const json& live, int online) {
+    if (!live.is_object() || !live.contains("games") || live.value("online", -1) != online) return false;
+    bool g0 = false, g1 = false;
+    for (const auto& g : live["games"]) {
+      g0 = g0 || g.value("game", "") == on0.game;
+      g1 = g1 || g.value("game", "") == on1.game;
+    }
+    return g0 && g1;
+  };
+  // Asked of the node that owns neither game, and of an owner (its own games and the other node's).
+  for (int node : {2, 0}) {
+    json live = poll_live(port(node), [&](const json& j) { return lists(j, 5); });
+    ASSERT_TRUE(lists(live, 5)) << "node " << node << ": " << live.dump();
+    for (const auto& g : live["games"]) {
+      EXPECT_TRUE(g.contains("red") && g.contains("black") && g.contains("tc") && g.contains("moves") &&
+                  g.contains("spectators"))
+          << g.dump();
+    }
+  }
+
+  // A watcher on node 2 makes node 1's game the most watched, first in the list of any node.
+  ASSERT_TRUE(poll_state(*watcher.ws, "watch", on1.game, 5s));
+  json live = poll_live(port(0), [&](const json& j) {
+    return lists(j, 5) && j["games"][0].value("game", "") == on1.game && j["games"][0].value("spectators", 0) == 1;
+  });
+  ASSERT_TRUE(lists(live, 5)) << live.dump();
+  EXPECT_EQ(live["games"][0].value("game", ""), on1.game) << live.dump();
+
+  // Users leaving node 1 are no longer counted (after its next summary).
+  on1.red.ws.reset();
+  on1.black.ws.reset();
+  live = poll_live(port(2), [&](const json& j) { return j.value("online", -1) == 3; });
+  EXPECT_EQ(live.value("online", -1), 3) << live.dump();
 }
 
 }  // namespace
