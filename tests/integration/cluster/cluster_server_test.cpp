@@ -3,8 +3,9 @@
 // and play a game to mate while a spectator on the third sees every move; two seeks sent to two nodes at
 // the same moment are paired with each other exactly once; a logout on one node closes the session's
 // socket on another; and after kill -9 of the node that owns a game, a surviving node takes it over: the
-// players resume on surviving nodes, find every move they had seen, and finish the game. Every wait
-// polls with a deadline; nothing sleeps to synchronise.
+// players resume on surviving nodes, find every move they had seen, and finish the game; a node stopped
+// (SIGSTOP) past its lease cannot apply a move after it wakes. Every wait polls with a deadline; nothing
+// sleeps to synchronise.
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -375,6 +376,76 @@ TEST_F(ClusterServerTest, KillNineOfTheOwnerMovesItsGameToASurvivorAndNoSeenMove
   ASSERT_FALSE(archived.is_null()) << "the finished game never reached the new owner's archive";
   EXPECT_EQ(archived["reason"], "checkmate");
   EXPECT_EQ(archived["moves"].get<std::vector<std::string>>(), seen);
+}
+
+// A node stopped (SIGSTOP, as a stall or a partition would) past its lease loses the game to a survivor.
+// Woken up (SIGCONT) with a move waiting on a player's socket, it cannot make that move happen on its own
+// authority: its journal write carries the old fencing token and Redis refuses it (or, once it has
+// noticed the lost lease, it forwards the request to the new owner like any other node). Either way no
+// client is told of a move that the game, as its owner keeps it, does not have.
+TEST_F(ClusterServerTest, ANodeStoppedPastItsLeaseCannotApplyAMoveAfterItWakes) {
+  Seat a{guest_token(1), 1, nullptr}, b{guest_token(0), 0, nullptr};
+  a.ws = connect(1, a.token);
+  b.ws = connect(0, b.token);
+  Pairing p = pair_up(std::move(a), std::move(b));
+  ASSERT_FALSE(p.game.empty());
+  const int owner = owner_of(p.game);
+  ASSERT_GE(owner, 0);
+  // The "stale" player is connected to the owner (moved there if the pairing landed elsewhere).
+  Seat* stale = p.red.node == owner ? &p.red : &p.black;
+  if (stale->node != owner) {
+    stale->node = owner;
+    stale->ws = connect(owner, stale->token);
+    ASSERT_TRUE(poll_state(*stale->ws, "resume", p.game, 5s));
+  }
+  Seat* live = stale == &p.red ? &p.black : &p.red;
+
+  rules::Game local;
+  std::mt19937 rng(11);
+  std::vector<std::string> seen;
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(play_one(p, local, rng, seen));
+  const rules::Color stale_color = stale == &p.red ? rules::Color::Red : rules::Color::Black;
+  if (local.position().side_to_move() != stale_color) ASSERT_TRUE(play_one(p, local, rng, seen));
+  ASSERT_FALSE(local.is_over());
+
+  const pid_t pid = nodes_[owner]->process().pid();
+  ASSERT_EQ(::kill(pid, SIGSTOP), 0);
+  // A survivor takes the game once the lease lapses (lease_ms 1000).
+  int new_owner = -1;
+  for (auto deadline = std::chrono::steady_clock::now() + 15s; std::chrono::steady_clock::now() < deadline;) {
+    new_owner = owner_of(p.game);
+    if (new_owner >= 0 && new_owner != owner) break;
+    std::this_thread::sleep_for(50ms);  // poll interval, under the deadline
+  }
+  ASSERT_TRUE(new_owner >= 0 && new_owner != owner) << "no survivor took the game over";
+
+  // The stale player's move waits in the stopped node's socket buffer; then the node wakes up.
+  const int ply = static_cast<int>(local.history().size());
+  const std::string move = rules::to_iccs(mating_bot_move(local, rng));
+  ASSERT_TRUE(stale->ws->send({{"t", "move"}, {"game", p.game}, {"move", move}, {"ply", ply}, {"id", "stale"}}));
+  ASSERT_EQ(::kill(pid, SIGCONT), 0);
+  std::optional<json> told;  // what the stale player is told about its move: `move` or `error`
+  for (auto deadline = std::chrono::steady_clock::now() + 10s; !told && std::chrono::steady_clock::now() < deadline;) {
+    auto m = stale->ws->recv(std::chrono::seconds(10));
+    if (!m) break;  // the connection went away: told nothing
+    if (m->value("id", json()) == "stale" && ((*m)["t"] == "move" || (*m)["t"] == "error")) told = m;
+  }
+
+  // The game as its owner keeps it, through the other player's node.
+  auto state = poll_state(*live->ws, "resume", p.game);
+  ASSERT_TRUE(state);
+  const auto moves = (*state)["moves"].get<std::vector<std::string>>();
+  ASSERT_GE(moves.size(), seen.size());
+  for (std::size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(moves[i], seen[i]) << "ply " << i;
+  if (told && (*told)["t"] == "move") {
+    ASSERT_EQ(moves.size(), seen.size() + 1) << "the stale player was told of a move the game does not have";
+    EXPECT_EQ(moves.back(), move);
+  } else {
+    EXPECT_EQ(moves.size(), seen.size()) << "a move nobody was told of was applied";
+  }
+  EXPECT_NE(owner_of(p.game), owner) << "the woken node took its lease back";
+  std::cout << "[ fencing  ] woken node " << owner << " told the player: " << (told ? told->dump() : "nothing")
+            << "; the owner (node " << new_owner << ") has " << moves.size() << " moves\n";
 }
 
 // Accounts and ratings live in Redis in cluster mode: a user registered on one node logs in on another,
