@@ -106,6 +106,29 @@ RedisReply RedisConnection::command(const std::vector<std::string>& args) {
   return out;
 }
 
+std::vector<RedisReply> RedisConnection::pipeline(const std::vector<const std::vector<std::string>*>& commands) {
+  std::vector<RedisReply> replies;
+  replies.reserve(commands.size());
+  std::size_t sent = 0;
+  for (; sent < commands.size() && !failed_; ++sent) append(*commands[sent]);
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    if (failed_ || i >= sent) {
+      replies.push_back(RedisReply::unavailable_because("connection lost"));
+      continue;
+    }
+    void* raw = nullptr;
+    if (redisGetReply(context_, &raw) != REDIS_OK || raw == nullptr) {  // flushes what is queued first
+      failed_ = true;
+      replies.push_back(RedisReply::unavailable_because(context_error(context_, "pipeline")));
+      continue;
+    }
+    auto* r = static_cast<redisReply*>(raw);
+    replies.push_back(convert(r));
+    freeReplyObject(r);
+  }
+  return replies;
+}
+
 bool RedisConnection::broken() {
   if (failed_ || context_->err != 0) return failed_ = true;
   pollfd p{context_->fd, static_cast<short>(POLLIN | POLLRDHUP), 0};

@@ -23,6 +23,10 @@ class RedisConnection {
   // Sends one command and waits for its reply. An I/O failure or timeout yields `unavailable`
   // and marks the connection broken (it must then be dropped: hiredis cannot recover it).
   RedisReply command(const std::vector<std::string>& args);
+  // Pipelining: sends every command at once, then reads their replies in order (one round trip, and
+  // with appendfsync always, one fsync can cover many writes). A failure answers that command and all
+  // after it `unavailable` (whether Redis ran them is then unknown) and marks the connection broken.
+  std::vector<RedisReply> pipeline(const std::vector<const std::vector<std::string>*>& commands);
 
   // True when the connection failed or the peer closed it. On an idle request/reply connection any
   // readable byte means the server closed it (Redis never speaks unasked), so this polls without waiting.
