@@ -1,6 +1,7 @@
 #include "rules/notation.h"
 
 #include <array>
+#include <cctype>
 #include <cstdint>
 
 #include "rules/movegen.h"
@@ -26,6 +27,27 @@ std::optional<Square> parse_square(std::string_view s) {
 std::string to_iccs(Move m) {
   if (!m.is_ok()) return "0000";
   return to_string(m.from()) + to_string(m.to());
+}
+
+std::optional<RawMove> parse_raw_move(std::string_view s) {
+  RawMove m{};
+  std::size_t i = 0;
+  auto square = [&](int& f, int& r) {
+    if (i >= s.size()) return false;
+    const char c = char(std::tolower(static_cast<unsigned char>(s[i])));
+    if (c < 'a' || c > 'i') return false;
+    f = c - 'a';
+    ++i;
+    if (i >= s.size() || !std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+    r = s[i++] - '0';
+    if (r == 1 && i < s.size() && s[i] == '0') {
+      r = 10;
+      ++i;
+    }
+    return true;
+  };
+  if (!square(m.ff, m.fr) || !square(m.tf, m.tr) || i != s.size()) return std::nullopt;
+  return m;
 }
 
 std::optional<Move> parse_iccs(std::string_view s) {

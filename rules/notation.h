@@ -17,6 +17,13 @@ std::string to_iccs(Move m);                              // "h2e2"; "0000" for 
 // Syntax only (legality is a separate question: is_legal). Accepts "h2e2", "H2E2" and "H2-E2";
 // refuses anything else, including from == to.
 std::optional<Move> parse_iccs(std::string_view s);
+// Engines differ in how they number ranks: ICCS 0-9, Fairy-Stockfish's UCI 1-10 ("h3e3", "a10a9"). A
+// move with its files (0-8) and ranks (0..10) read as written; nullopt if malformed. The caller subtracts
+// its rank base and checks the range.
+struct RawMove {
+  int ff, fr, tf, tr;
+};
+std::optional<RawMove> parse_raw_move(std::string_view s);
 
 // ---- WXF, e.g. "C2=5", "H8+7", "R1-1" ----
 // Piece letter (K A E H R C P), origin file counted 1-9 from the mover's right, then '+' forward,

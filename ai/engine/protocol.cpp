@@ -44,32 +44,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-// A move as text with its rank numbers read as given: "h2e2" (ICCS, 0-9) and "h3e3" or "a10a9"
-// (Fairy-Stockfish's UCI, 1-10) both parse; which numbering applies is decided by legality.
-struct RawMove {
-  int ff, fr, tf, tr;
-};
-std::optional<RawMove> parse_raw(std::string_view s) {
-  RawMove m{};
-  std::size_t i = 0;
-  auto square = [&](int& f, int& r) {
-    if (i >= s.size()) return false;
-    const char c = char(std::tolower(static_cast<unsigned char>(s[i])));
-    if (c < 'a' || c > 'i') return false;
-    f = c - 'a';
-    ++i;
-    if (i >= s.size() || !std::isdigit(static_cast<unsigned char>(s[i]))) return false;
-    r = s[i++] - '0';
-    if (r == 1 && i < s.size() && s[i] == '0') {
-      r = 10;
-      ++i;
-    }
-    return true;
-  };
-  if (!square(m.ff, m.fr) || !square(m.tf, m.tr) || i != s.size()) return std::nullopt;
-  return m;
-}
-
 // Plays `tokens` from fen with rank base 0 (ICCS) or 1 (Fairy-Stockfish); the moves if all legal.
 std::optional<std::vector<Move>> read_moves(std::string_view fen, const std::vector<std::string>& tokens, int base,
                                             std::string& error) {
@@ -78,7 +52,7 @@ std::optional<std::vector<Move>> read_moves(std::string_view fen, const std::vec
   std::deque<rules::StateInfo> states;
   std::vector<Move> out;
   for (const std::string& t : tokens) {
-    const auto raw = parse_raw(t);
+    const auto raw = rules::parse_raw_move(t);
     if (!raw) {
       error = "not a move: " + t;
       return std::nullopt;

@@ -12,33 +12,14 @@
 #include <cstdlib>
 #include <thread>
 
+#include "rules/notation.h"
+
 extern char** environ;
 
 namespace chuhe::bench {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
-
-std::optional<RawMove> parse_raw_move(std::string_view s) {
-  RawMove m{};
-  std::size_t i = 0;
-  auto square = [&](int& f, int& r) {
-    if (i >= s.size()) return false;
-    const char c = char(std::tolower(static_cast<unsigned char>(s[i])));
-    if (c < 'a' || c > 'i') return false;
-    f = c - 'a';
-    ++i;
-    if (i >= s.size() || !std::isdigit(static_cast<unsigned char>(s[i]))) return false;
-    r = s[i++] - '0';
-    if (r == 1 && i < s.size() && s[i] == '0') {
-      r = 10;
-      ++i;
-    }
-    return true;
-  };
-  if (!square(m.ff, m.fr) || !square(m.tf, m.tr) || i != s.size()) return std::nullopt;
-  return m;
-}
 
 bool EngineProcess::spawn(const std::vector<std::string>& args, std::string& error) {
   kill();
@@ -139,7 +120,7 @@ std::string EngineProcess::to_engine(const std::string& iccs) const {
 }
 
 std::optional<std::string> EngineProcess::from_engine(const std::string& move) const {
-  const auto raw = parse_raw_move(move);
+  const auto raw = rules::parse_raw_move(move);
   if (!raw) return std::nullopt;
   const int fr = raw->fr - rank_base_, tr = raw->tr - rank_base_;
   if (fr < 0 || fr > 9 || tr < 0 || tr > 9) return std::nullopt;

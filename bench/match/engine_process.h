@@ -70,10 +70,5 @@ class EngineProcess {
   int rank_base_ = 0;
 };
 
-// Parses "h2e2", "h3e3" or "a10a9": files a-i, ranks as written (0..10); nullopt if malformed.
-struct RawMove {
-  int ff, fr, tf, tr;
-};
-std::optional<RawMove> parse_raw_move(std::string_view s);
 
 }  // namespace chuhe::bench
