@@ -6,18 +6,11 @@
 #include <chrono>
 
 #include "persistence/game_reads.h"
+#include "persistence/sqlite_connection.h"
 #include "persistence/sqlite_statement.h"
 
 namespace chuhe::persistence {
 namespace {
-
-bool exec(sqlite3* db, const std::string& sql, std::string& error) {
-  char* message = nullptr;
-  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message) == SQLITE_OK) return true;
-  error = message != nullptr ? message : sqlite3_errmsg(db);
-  sqlite3_free(message);
-  return false;
-}
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -27,19 +20,6 @@ std::int64_t now_ms() {
 // A constraint failure aborts only its own statement (SQLite's default ON CONFLICT ABORT): the
 // transaction, and so the rest of the batch, goes on.
 bool is_constraint(int rc) { return (rc & 0xff) == SQLITE_CONSTRAINT; }
-
-sqlite3* open_connection(const std::filesystem::path& path, int flags, int busy_timeout_ms, std::string& error) {
-  sqlite3* db = nullptr;
-  // NOMUTEX: each connection is used by one thread at a time (the writer; the reader under its mutex).
-  if (sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
-    error = "sqlite: cannot open " + path.string() + ": " + (db ? sqlite3_errmsg(db) : "out of memory");
-    sqlite3_close(db);
-    return nullptr;
-  }
-  sqlite3_busy_timeout(db, busy_timeout_ms);
-  sqlite3_extended_result_codes(db, 1);
-  return db;
-}
 
 }  // namespace
 
@@ -70,7 +50,7 @@ struct GameJournal::Statements {
 };
 
 std::unique_ptr<GameJournal> GameJournal::open(const GameJournalOptions& options, std::string& error) {
-  if (options.synchronous != "FULL" && options.synchronous != "NORMAL" && options.synchronous != "EXTRA") {
+  if (!valid_synchronous(options.synchronous)) {
     error = "journal: synchronous must be NORMAL, FULL or EXTRA";
     return nullptr;
   }
@@ -78,21 +58,18 @@ std::unique_ptr<GameJournal> GameJournal::open(const GameJournalOptions& options
     error = "journal: queue_limit and max_batch must be positive";
     return nullptr;
   }
+  // Each connection is used by one thread at a time: the writer's, and the reader under its mutex.
   sqlite3* writer =
-      open_connection(options.path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, options.busy_timeout_ms, error);
+      sqlite_open(options.path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, options.busy_timeout_ms, error);
   if (writer == nullptr) return nullptr;
   std::string step_error;
-  bool ok = exec(writer, "PRAGMA journal_mode = WAL", step_error) &&
-            exec(writer, "PRAGMA synchronous = " + options.synchronous, step_error) &&
-            exec(writer, "PRAGMA foreign_keys = ON", step_error) &&
-            apply_migrations(writer, journal_migrations(), step_error);
-  if (!ok) {
+  if (!sqlite_configure(writer, options.synchronous, journal_migrations(), step_error)) {
     error = "journal: " + options.path.string() + ": " + step_error;
     sqlite3_close(writer);
     return nullptr;
   }
   // The reader opens after the writer has created and migrated the file.
-  sqlite3* reader = open_connection(options.path, SQLITE_OPEN_READONLY, options.busy_timeout_ms, error);
+  sqlite3* reader = sqlite_open(options.path, SQLITE_OPEN_READONLY, options.busy_timeout_ms, error);
   if (reader == nullptr) {
     sqlite3_close(writer);
     return nullptr;
@@ -251,8 +228,7 @@ void GameJournal::write_batch(std::vector<Record>& batch) {
     if (failed || !commit_timed()) {
       // A failed COMMIT (e.g. an I/O error) may leave the transaction open; nothing of it is durable.
       if (sqlite3_get_autocommit(writer_) == 0) {
-        std::string ignored;
-        exec(writer_, "ROLLBACK", ignored);
+        sqlite_exec(writer_, "ROLLBACK");
       }
       std::fill(durable.begin() + static_cast<std::ptrdiff_t>(first),
                 durable.begin() + static_cast<std::ptrdiff_t>(last), 0);

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include "persistence/sqlite_connection.h"
 #include "persistence/sqlite_statement.h"
 
 namespace chuhe::persistence {
@@ -49,16 +50,12 @@ bool read_moves(sqlite3* db, JournaledGame& g, std::string& error) {
   return true;
 }
 
-bool exec(sqlite3* db, const char* sql) {
-  return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
-}
-
 // A read transaction, so that games and their moves come from one snapshot of the WAL.
 class ReadTransaction {
  public:
-  explicit ReadTransaction(sqlite3* db) : db_(db), open_(exec(db, "BEGIN")) {}
+  explicit ReadTransaction(sqlite3* db) : db_(db), open_(sqlite_exec(db, "BEGIN")) {}
   ~ReadTransaction() {
-    if (open_) exec(db_, "COMMIT");
+    if (open_) sqlite_exec(db_, "COMMIT");
   }
   ReadTransaction(const ReadTransaction&) = delete;
   ReadTransaction& operator=(const ReadTransaction&) = delete;

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include "persistence/sqlite_connection.h"
+
 #include <array>
 
 namespace chuhe::persistence {
@@ -39,14 +41,6 @@ CREATE INDEX users_leaderboard ON users(rating DESC) WHERE guest = 0 AND rated_g
 )sql"},
 };
 
-bool exec(sqlite3* db, const char* sql, std::string& error) {
-  char* message = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &message) == SQLITE_OK) return true;
-  error = message != nullptr ? message : sqlite3_errmsg(db);
-  sqlite3_free(message);
-  return false;
-}
-
 }  // namespace
 
 std::span<const Migration> archive_migrations() { return kArchiveMigrations; }
@@ -81,19 +75,18 @@ bool apply_migrations(sqlite3* db, std::span<const Migration> migrations, std::s
   }
   for (const Migration& m : migrations.subspan(static_cast<std::size_t>(current))) {
     // BEGIN IMMEDIATE takes the write lock first, so two processes starting at once cannot both migrate.
-    if (!exec(db, "BEGIN IMMEDIATE", error)) return false;
+    if (!sqlite_exec(db, "BEGIN IMMEDIATE", &error)) return false;
     if (schema_version(db) >= m.version) {  // another process got there first
-      exec(db, "ROLLBACK", error);
+      sqlite_exec(db, "ROLLBACK", &error);
       continue;
     }
     std::string pragma = "PRAGMA user_version = " + std::to_string(m.version);
-    if (!exec(db, m.sql, error) || !exec(db, pragma.c_str(), error)) {
-      std::string ignored;
-      exec(db, "ROLLBACK", ignored);
+    if (!sqlite_exec(db, m.sql, &error) || !sqlite_exec(db, pragma, &error)) {
+      sqlite_exec(db, "ROLLBACK");
       error = "migration " + std::to_string(m.version) + " (" + m.what + ") failed: " + error;
       return false;
     }
-    if (!exec(db, "COMMIT", error)) return false;
+    if (!sqlite_exec(db, "COMMIT", &error)) return false;
   }
   return true;
 }

@@ -2,40 +2,20 @@
 
 #include <sqlite3.h>
 
+#include "persistence/sqlite_connection.h"
+
 namespace chuhe::persistence {
-namespace {
-
-bool exec(sqlite3* db, const std::string& sql, std::string& error) {
-  char* message = nullptr;
-  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message) == SQLITE_OK) return true;
-  error = message != nullptr ? message : sqlite3_errmsg(db);
-  sqlite3_free(message);
-  return false;
-}
-
-}  // namespace
-
 std::unique_ptr<SqliteDb> SqliteDb::open(const SqliteOptions& options, std::span<const Migration> migrations,
                                          std::string& error) {
-  if (options.synchronous != "FULL" && options.synchronous != "NORMAL" && options.synchronous != "EXTRA") {
+  if (!valid_synchronous(options.synchronous)) {
     error = "sqlite: synchronous must be NORMAL, FULL or EXTRA";
     return nullptr;
   }
-  sqlite3* db = nullptr;
-  // NOMUTEX: the connection is only ever used by one thread at a time (open here, then the DB thread).
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  if (sqlite3_open_v2(options.path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
-    error = "sqlite: cannot open " + options.path.string() + ": " + (db ? sqlite3_errmsg(db) : "out of memory");
-    sqlite3_close(db);
-    return nullptr;
-  }
-  sqlite3_busy_timeout(db, options.busy_timeout_ms);
-  sqlite3_extended_result_codes(db, 1);
+  // The connection is used by one thread at a time (opened here, then the DB thread's).
+  sqlite3* db = sqlite_open(options.path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, options.busy_timeout_ms, error);
+  if (db == nullptr) return nullptr;
   std::string step_error;
-  bool ok = exec(db, "PRAGMA journal_mode = WAL", step_error) &&
-            exec(db, "PRAGMA synchronous = " + options.synchronous, step_error) &&
-            exec(db, "PRAGMA foreign_keys = ON", step_error) && apply_migrations(db, migrations, step_error);
-  if (!ok) {
+  if (!sqlite_configure(db, options.synchronous, migrations, step_error)) {
     error = "sqlite: " + options.path.string() + ": " + step_error;
     sqlite3_close(db);
     return nullptr;

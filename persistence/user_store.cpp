@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "persistence/glicko2.h"
+#include "persistence/sqlite_connection.h"
 #include "persistence/sqlite_statement.h"
 
 namespace chuhe::persistence {
@@ -44,22 +45,18 @@ UserResult find(sqlite3* db, const char* where, std::string_view value) {
   return read_one(stmt);
 }
 
-bool exec(sqlite3* db, const char* sql) {
-  return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
-}
-
 // Reads both players, rates the game and writes both, inside one write transaction (BEGIN IMMEDIATE:
 // no other writer can change either rating between our read and our write).
 RatingUpdate rate_in_transaction(sqlite3* db, const std::string& red_id, const std::string& black_id,
                                  double red_score) {
   RatingUpdate update;
-  if (!exec(db, "BEGIN IMMEDIATE")) return update;
+  if (!sqlite_exec(db, "BEGIN IMMEDIATE")) return update;
   auto red = find(db, "WHERE id = ? AND guest = 0", red_id);
   auto black = find(db, "WHERE id = ? AND guest = 0", black_id);
   if (red.status != UserStatus::ok || black.status != UserStatus::ok || red_id == black_id) {
     update.status = red.status == UserStatus::error || black.status == UserStatus::error ? UserStatus::error
                                                                                           : UserStatus::not_found;
-    exec(db, "ROLLBACK");
+    sqlite_exec(db, "ROLLBACK");
     return update;
   }
   auto to_rating = [](const Glicko2& g) { return glicko2::Rating{g.rating, g.rd, g.volatility}; };
@@ -78,8 +75,8 @@ RatingUpdate rate_in_transaction(sqlite3* db, const std::string& red_id, const s
     ok = write.step() == SQLITE_DONE;
     sqlite3_reset(write.get());
   }
-  if (!ok || !exec(db, "COMMIT")) {
-    exec(db, "ROLLBACK");
+  if (!ok || !sqlite_exec(db, "COMMIT")) {
+    sqlite_exec(db, "ROLLBACK");
     return update;
   }
   update.status = UserStatus::ok;
