@@ -1,7 +1,7 @@
 #include "server/redis_game_journal.h"
 
 #include "net/log.h"
-#include "rooms/game_events.h"
+#include "server/journal_records.h"
 
 namespace chuhe::server {
 
@@ -26,13 +26,7 @@ void RedisGameJournal::close() {
 }
 
 void RedisGameJournal::start(const rooms::GameSetup& game, Done done) {
-  persistence::JournalGame record;
-  record.id = game.id;
-  record.red = rooms::player_json(game.red);
-  record.black = rooms::player_json(game.black);
-  record.tc = game.tc.text();
-  record.rated = game.rated;
-  record.initial_fen = game.fen;
+  persistence::JournalGame record = journal_game(game);
   auto self = shared_from_this();
   lease_->acquire(game.id, node_id_, lease_ms_,
                   [self, record = std::move(record), done = std::move(done)](persistence::LeaseGrant grant) mutable {
@@ -67,12 +61,7 @@ void RedisGameJournal::append(const std::string& game_id, int ply, const std::st
     if (auto it = holders_.find(game_id); it != holders_.end()) holder = it->second;
   }
   if (!holder) return answer(done, false);
-  persistence::JournalMove move;
-  move.game_id = game_id;
-  move.ply = ply;
-  move.iccs = iccs;
-  move.clock_ms = clock_ms;
-  journal_->append(*holder, std::move(move),
+  journal_->append(*holder, journal_move(game_id, ply, iccs, clock_ms),
                    [self = shared_from_this(), game_id, ply, iccs, holder = *holder, done = std::move(done)](bool ok) mutable {
                      if (ok) return self->answer(done, true);
                      self->confirm(
