@@ -11,32 +11,25 @@
 #include <thread>
 #include <vector>
 
-#include "bench/match/engine_process.h"
 #include "rules/movegen.h"
 #include "rules/notation.h"
 #include "rules/position.h"
+#include "tests/integration/ai/engine_client.h"
 
 namespace chuhe::ai {
 namespace {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
+using test::legal_in;
+using test::move_of;
 
-const std::string kEngine = std::string(CHUHE_BIN_DIR) + "/chuhe-engine";
 // A middlegame position (both sides developed, cannons and chariots out), Black to move.
 const std::string kMiddlegameFen = "r1bakab1r/9/1cn3nc1/p1p1p1p1p/9/2P6/P3P1P1P/1C2C1N2/9/RNBAKAB1R b - - 0 1";
 
-// The engine process (bench/match's client); the destructor sends quit, then SIGKILL if needed.
-class Engine : public bench::EngineProcess {
+// The engine, with level 9 switched on.
+class Engine : public test::EngineClient {
  public:
-  Engine() {
-    std::string error;
-    spawn({kEngine}, error);
-  }
-  std::optional<std::string> expect(const std::string& prefix, std::chrono::milliseconds timeout = 20s,
-                                    std::vector<std::string>* before = nullptr) {
-    return read_until(prefix, timeout, before);
-  }
   // uci, Level 9, isready.
   void start_level9(const std::string& extra_option = "") {
     ASSERT_TRUE(running());
@@ -52,20 +45,6 @@ class Engine : public bench::EngineProcess {
     ASSERT_TRUE(expect("readyok"));
   }
 };
-
-std::string move_of(const std::string& bestmove_line) {
-  std::istringstream in(bestmove_line);
-  std::string w, m;
-  in >> w >> m;
-  return m;
-}
-
-bool legal_in(const std::string& fen, const std::string& iccs) {
-  rules::Position p;
-  if (p.set_fen(fen)) return false;
-  const auto m = rules::parse_iccs(iccs);
-  return m && rules::is_legal(p, *m);
-}
 
 bool any_contains(const std::vector<std::string>& lines, const std::string& text) {
   for (const std::string& l : lines)

@@ -13,37 +13,19 @@
 #include <thread>
 #include <vector>
 
-#include "bench/match/engine_process.h"
 #include "rules/movegen.h"
 #include "rules/notation.h"
 #include "rules/position.h"
+#include "tests/integration/ai/engine_client.h"
 
 namespace chuhe::ai {
 namespace {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
-
-const std::string kEngine = std::string(CHUHE_BIN_DIR) + "/chuhe-engine";
-
-// The engine process (bench/match's client, library chuhe_uci_client), with the protocol scripted
-// here. The destructor sends quit, then SIGKILL if needed, and always reaps.
-class Engine : public bench::EngineProcess {
- public:
-  explicit Engine(std::vector<std::string> args = {}) {
-    args.insert(args.begin(), kEngine);
-    std::string error;
-    spawn(args, error);
-  }
-
-  bool started() const { return running(); }
-
-  // Reads until a line starting with `prefix`; returns it (and collects what came before).
-  std::optional<std::string> expect(const std::string& prefix, std::chrono::milliseconds timeout = 20s,
-                                    std::vector<std::string>* before = nullptr) {
-    return read_until(prefix, timeout, before);
-  }
-};
+using Engine = test::EngineClient;
+using test::legal_in;
+using test::move_of;
 
 std::vector<std::string> suite_fens(std::size_t max) {
   std::ifstream in(std::string(CHUHE_SHARED_DATA_DIR) + "/perft-suite.tsv");
@@ -56,20 +38,6 @@ std::vector<std::string> suite_fens(std::size_t max) {
     out.push_back(fen);
   }
   return out;
-}
-
-std::string move_of(const std::string& bestmove_line) {
-  std::istringstream in(bestmove_line);
-  std::string w, m;
-  in >> w >> m;
-  return m;
-}
-
-bool legal_in(const std::string& fen, const std::string& iccs) {
-  rules::Position p;
-  if (p.set_fen(fen)) return false;
-  const auto m = rules::parse_iccs(iccs);
-  return m && rules::is_legal(p, *m);
 }
 
 TEST(EngineUci, HandshakeOptionsAndLegalMovesFromSuitePositions) {
