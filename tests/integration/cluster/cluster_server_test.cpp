@@ -405,7 +405,9 @@ TEST_F(ClusterServerTest, ANodeStoppedPastItsLeaseCannotApplyAMoveAfterItWakes) 
   std::vector<std::string> seen;
   for (int i = 0; i < 4; ++i) ASSERT_TRUE(play_one(p, local, rng, seen));
   const rules::Color stale_color = stale == &p.red ? rules::Color::Red : rules::Color::Black;
-  if (local.position().side_to_move() != stale_color) ASSERT_TRUE(play_one(p, local, rng, seen));
+  if (local.position().side_to_move() != stale_color) {
+    ASSERT_TRUE(play_one(p, local, rng, seen));
+  }
   ASSERT_FALSE(local.is_over());
 
   const pid_t pid = nodes_[owner]->process().pid();
