@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 #include <stdexcept>
 
+#include "rooms/metrics.h"
 #include "rules/notation.h"
 #include "rules/repetition.h"
 
@@ -175,14 +176,14 @@ void GameRoom::accept_move(Color mover, const std::string& iccs, ClientPtr reque
   const long long left = clock_.remaining(mover, at).count();
   auto self = shared_from_this();
   deps_.journal->append(setup_.id, ply, iccs, left,
-                        [self, mover, iccs, requester = std::move(requester), id = std::move(id), before](bool ok) {
+                        [self, mover, iccs, requester = std::move(requester), id = std::move(id), before, at](bool ok) {
                           asio::post(self->strand_,
-                                     [=] { self->on_move_durable(ok, mover, iccs, requester, id, before); });
+                                     [=] { self->on_move_durable(ok, mover, iccs, requester, id, before, at); });
                         });
 }
 
 void GameRoom::on_move_durable(bool durable, Color mover, const std::string& iccs, const ClientPtr& requester,
-                               const std::string& id, const GameClock& before) {
+                               const std::string& id, const GameClock& before, Clock::time_point read_at) {
   busy_ = false;
   if (!durable) {
     // As if the move had never been sent: the position and the mover's running clock are restored.
@@ -204,6 +205,7 @@ void GameRoom::on_move_durable(bool durable, Color mover, const std::string& icc
   // Playing on is declining: an offer stands until the side it was made to moves.
   if (draw_offer_ && *draw_offer_ != mover) draw_offer_.reset();
   broadcast(move_message(moves_.size() - 1), requester, id);
+  metrics::count_move(Clock::now() - read_at);
   if (auto result = game_.result()) {
     end_game(*result);
   } else {

@@ -105,7 +105,7 @@ class GameRoom : public std::enable_shared_from_this<GameRoom> {
   void accept_move(rules::Color mover, const std::string& iccs, ClientPtr requester, std::string id,
                    Clock::time_point at);
   void on_move_durable(bool durable, rules::Color mover, const std::string& iccs, const ClientPtr& requester,
-                       const std::string& id, const GameClock& before);
+                       const std::string& id, const GameClock& before, Clock::time_point read_at);
   void arm_flag();
   void on_flag();
   void lose_on_time();

@@ -1,5 +1,7 @@
 #include "rooms/protocol_out.h"
 
+#include "rooms/metrics.h"
+
 #include <nlohmann/json.hpp>
 
 namespace chuhe::rooms {
@@ -22,6 +24,7 @@ json user_object(const User& user) {
 }  // namespace
 
 std::string write_error(std::string_view code, std::string_view message, std::string_view id) {
+  metrics::count_refusal(code);  // every refusal is written here, by net/ and rooms/ alike
   json msg = {{"t", "error"}, {"code", code}, {"message", message}};
   return with_id(msg.dump(-1, ' ', false, json::error_handler_t::replace), id);
 }

@@ -19,6 +19,7 @@
 #include "net/websocket_session.h"
 #include "rooms/hub.h"
 #include "rooms/journal.h"
+#include "rooms/metrics.h"
 #include "server/ai_seats.h"
 #include "server/cluster_node.h"
 #include "server/ratings.h"
@@ -60,6 +61,7 @@ std::string rooms_metrics(const rooms::Hub& hub, const ai::WorkerPoolStats& ai) 
     out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " +
            std::to_string(value) + "\n";
   };
+  out += rooms::metrics::prometheus_text();
   gauge("chuhe_games", "games reachable (in play, and finished ones kept a while)", double(hub.game_count()));
   gauge("chuhe_online_users", "distinct users connected", double(hub.online_users()));
   gauge("chuhe_seeks", "seeks waiting for an opponent", double(hub.seek_count()));

@@ -59,6 +59,35 @@ TEST_F(ServerTest, MetricsAreExposedInPrometheusFormat) {
   ASSERT_EQ(res.status, 200);
   EXPECT_NE(res.body.find("# TYPE chuhe_http_requests_total counter"), std::string::npos);
   EXPECT_NE(res.body.find("chuhe_ws_connections "), std::string::npos);
+  EXPECT_NE(res.body.find("# TYPE chuhe_move_relay_seconds histogram"), std::string::npos);
+  EXPECT_NE(res.body.find("chuhe_moves_total 0\n"), std::string::npos) << res.body;
+
+  // A refusal is counted under its code; a move is counted and timed.
+  auto count = [&](const std::string& body, const std::string& series) {
+    auto at = body.find("\n" + series + " ");  // a sample line, not its # HELP line
+    return at == std::string::npos ? -1LL : std::stoll(body.substr(at + series.size() + 2));
+  };
+  const long long bad_before = count(res.body, "chuhe_refusals_total{code=\"bad_request\"}");
+  ASSERT_GE(bad_before, 0);
+  std::unique_ptr<WsClient> players[2];
+  for (auto& p : players) {
+    p = std::make_unique<WsClient>();
+    ASSERT_TRUE(p->connect(port(), "/ws?token=" + guest_token()));
+    ASSERT_TRUE(p->recv_type("welcome"));
+  }
+  players[0]->send_text("{not json");
+  ASSERT_TRUE(players[0]->recv_type("error"));
+  for (auto& p : players) p->send({{"t", "seek"}, {"tc", "5+3"}});
+  auto start = players[0]->recv_type("game_start");
+  ASSERT_TRUE(start && players[1]->recv_type("game_start"));
+  WsClient& red = (*start)["color"] == "red" ? *players[0] : *players[1];
+  red.send({{"t", "move"}, {"game", (*start)["game"]}, {"move", "h2e2"}, {"ply", 0}});
+  ASSERT_TRUE(red.recv_type("move"));
+  auto after = http_request(port(), "GET", "/metrics").body;
+  EXPECT_EQ(count(after, "chuhe_refusals_total{code=\"bad_request\"}"), bad_before + 1);
+  EXPECT_EQ(count(after, "chuhe_moves_total"), 1);
+  EXPECT_EQ(count(after, "chuhe_move_relay_seconds_count"), 1);
+  EXPECT_EQ(count(after, "chuhe_move_relay_seconds_bucket{le=\"+Inf\"}"), 1);
 }
 
 TEST_F(ServerTest, UnknownPathsAndMethodsGetJsonErrors) {
