@@ -35,8 +35,10 @@ TEST_P(AiGameTest, GameAgainstTheAiRunsToItsEndWithOnlyLegalAiMoves) {
   WsClient ws;
   ASSERT_TRUE(ws.connect(server.port(), "/ws?token=" + guest.json()["token"].get<std::string>()));
   ASSERT_TRUE(ws.recv_type("welcome"));
-  // 0+1: each side starts with one increment, so the AI thinks a few hundred ms at most per move.
-  ws.send({{"t", "challenge_ai"}, {"level", level}, {"color", "red"}, {"tc", "0+1"}, {"id", 1}});
+  // 0+2: each side starts with one increment, so the AI thinks well under a second per move; with 0+1,
+  // a CI machine busy with other tests (the AI threads run niced) once let the AI's first move, which
+  // also loads the network at level 9, overrun its single second.
+  ws.send({{"t", "challenge_ai"}, {"level", level}, {"color", "red"}, {"tc", "0+2"}, {"id", 1}});
   auto start = ws.recv_type("game_start");
   ASSERT_TRUE(start);
   EXPECT_EQ((*start)["black"]["level"], level);
