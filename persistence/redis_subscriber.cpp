@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
+#include <map>
+#include <utility>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -46,15 +49,32 @@ void RedisSubscriber::wake() {
   [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof one);  // a full counter still wakes
 }
 
-void RedisSubscriber::subscribe(const std::string& channel, Handler handler) {
+void RedisSubscriber::subscribe(const std::string& channel, Handler handler, std::function<void()> confirmed) {
+  bool now = false;
   {
     std::lock_guard lock(mutex_);
     auto& list = handlers_[channel];
     if (list.empty()) {
-      pending_.push_back(channel);
       ready_.store(false, std::memory_order_release);
+      if (!confirmed) ready_pending_ = true;
     }
     list.push_back(std::move(handler));
+    if (confirmed) {
+      if (confirmed_.count(channel)) now = true;
+      else waiting_[channel].push_back(std::move(confirmed));
+    }
+  }
+  if (now) confirmed();
+  wake();
+}
+
+void RedisSubscriber::unsubscribe(const std::string& channel) {
+  {
+    std::lock_guard lock(mutex_);
+    if (handlers_.erase(channel) == 0) return;
+    waiting_.erase(channel);
+    confirmed_.erase(channel);
+    dropped_.insert(channel);
   }
   wake();
 }
@@ -86,20 +106,39 @@ void RedisSubscriber::run() {
 
 // Runs the pub/sub loop on one connection until it fails or the subscriber stops.
 bool RedisSubscriber::serve_connection(RedisConnection& connection) {
-  std::set<std::string> requested;  // SUBSCRIBE sent on this connection
-  std::set<std::string> confirmed;  // acknowledged by Redis
+  {
+    std::lock_guard lock(mutex_);
+    confirmed_.clear();  // a new connection: nothing is subscribed on it yet
+    dropped_.clear();
+    ready_pending_ = true;
+  }
+  // What this connection was asked: channels whose latest command was SUBSCRIBE, and per channel the
+  // commands Redis has not answered yet (true: SUBSCRIBE), so that a channel dropped and taken again is
+  // only confirmed by the reply to the latest SUBSCRIBE.
+  std::set<std::string> requested;
+  std::map<std::string, std::deque<bool>> in_flight;
 
+  // Brings the connection in line with handlers_: UNSUBSCRIBE what was dropped (also what was dropped and
+  // taken again since: its new `confirmed` waits for a new SUBSCRIBE), then SUBSCRIBE what is new.
   auto subscribe_new = [&]() -> bool {
-    std::vector<std::string> args{"SUBSCRIBE"};
+    std::vector<std::string> drop{"UNSUBSCRIBE"}, add{"SUBSCRIBE"};
     {
       std::lock_guard lock(mutex_);
-      pending_.clear();
-      for (const auto& [channel, list] : handlers_) {
-        if (requested.insert(channel).second) args.push_back(channel);
-      }
+      for (const auto& channel : requested)
+        if (!handlers_.count(channel) || dropped_.count(channel)) drop.push_back(channel);
+      dropped_.clear();
+      for (std::size_t i = 1; i < drop.size(); ++i) requested.erase(drop[i]);
+      for (const auto& [channel, list] : handlers_)
+        if (!requested.count(channel)) add.push_back(channel);
     }
-    if (args.size() == 1) return true;
-    return connection.append(args) && connection.flush();
+    for (std::size_t i = 1; i < drop.size(); ++i) in_flight[drop[i]].push_back(false);
+    for (std::size_t i = 1; i < add.size(); ++i) {
+      requested.insert(add[i]);
+      in_flight[add[i]].push_back(true);
+    }
+    if (drop.size() > 1 && !connection.append(drop)) return false;
+    if (add.size() > 1 && !connection.append(add)) return false;
+    return add.size() == 1 && drop.size() == 1 ? true : connection.flush();
   };
 
   auto on_reply = [&](const RedisReply& reply) {
@@ -114,19 +153,34 @@ bool RedisSubscriber::serve_connection(RedisConnection& connection) {
         if (it != handlers_.end()) handlers = it->second;
       }
       for (auto& h : handlers) h(channel, reply.elements[2].text);
-    } else if (kind == "subscribe") {
-      confirmed.insert(channel);
-      std::function<void()> callback;
-      {
-        std::lock_guard lock(mutex_);
-        bool all = std::all_of(handlers_.begin(), handlers_.end(),
-                               [&](const auto& entry) { return confirmed.count(entry.first) != 0; });
-        if (!all) return;
-        callback = on_ready_;
-      }
-      ready_.store(true, std::memory_order_release);
-      if (callback) callback();
+      return;
     }
+    if (kind != "subscribe" && kind != "unsubscribe") return;
+    auto flight = in_flight.find(channel);
+    if (flight != in_flight.end()) {
+      flight->second.pop_front();
+      if (flight->second.empty()) in_flight.erase(flight);
+    }
+    if (kind != "subscribe" || in_flight.count(channel) || !requested.count(channel)) return;
+    std::vector<std::function<void()>> confirmed;
+    std::function<void()> callback;
+    {
+      std::lock_guard lock(mutex_);
+      if (!handlers_.count(channel)) return;
+      confirmed_.insert(channel);
+      if (auto w = waiting_.find(channel); w != waiting_.end()) {
+        confirmed = std::move(w->second);
+        waiting_.erase(w);
+      }
+      const bool all = std::all_of(handlers_.begin(), handlers_.end(),
+                                   [&](const auto& entry) { return confirmed_.count(entry.first) != 0; });
+      if (all) {
+        ready_.store(true, std::memory_order_release);
+        if (std::exchange(ready_pending_, false)) callback = on_ready_;
+      }
+    }
+    for (auto& c : confirmed) c();
+    if (callback) callback();
   };
 
   if (!subscribe_new()) return false;

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -30,10 +31,17 @@ class RedisSubscriber {
   RedisSubscriber& operator=(const RedisSubscriber&) = delete;
 
   // Adds a handler for `channel`, subscribing to it if it is new. Several handlers may share a channel.
-  void subscribe(const std::string& channel, Handler handler);
+  // `confirmed`, if given, runs once Redis has confirmed the subscription (at once, on this thread, if it
+  // already has; else on the subscriber thread): a message published after that reaches the handler.
+  // A subscription made with `confirmed` is "quiet": it does not trigger on_ready (cluster nodes come
+  // and go on per-game channels all the time; on_ready is for what a reconnect may have missed).
+  void subscribe(const std::string& channel, Handler handler, std::function<void()> confirmed = {});
+  // Drops every handler of `channel` (and any `confirmed` still waiting) and unsubscribes from it.
+  void unsubscribe(const std::string& channel);
 
   // Called on the subscriber thread each time Redis has confirmed every channel subscribed so far:
-  // after the first subscription, after each new channel, and after every reconnect.
+  // after the first subscription, after each new channel added without `confirmed`, and after every
+  // reconnect.
   void on_ready(std::function<void()> callback);
 
   // Whether the connection is up and every channel is confirmed.
@@ -49,9 +57,12 @@ class RedisSubscriber {
   std::atomic<bool> stopping_{false};
   int wake_fd_ = -1;  // eventfd: wakes the thread for a new channel or for shutdown
 
-  std::mutex mutex_;  // guards handlers_, pending_, on_ready_
+  std::mutex mutex_;  // guards what follows
   std::map<std::string, std::vector<Handler>> handlers_;
-  std::vector<std::string> pending_;  // channels added since the thread last looked
+  std::map<std::string, std::vector<std::function<void()>>> waiting_;  // `confirmed` callbacks
+  std::set<std::string> confirmed_;  // subscribed on the current connection, nothing in flight for them
+  std::set<std::string> dropped_;    // unsubscribed since the thread last looked (maybe taken again)
+  bool ready_pending_ = true;        // on_ready is owed once everything is confirmed
   std::function<void()> on_ready_;
 
   std::thread thread_;

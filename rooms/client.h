@@ -23,6 +23,18 @@ inline Message make_message(std::string text) { return std::make_shared<const st
 // behind is dropped early; a player gets a larger allowance before being disconnected.
 enum class Audience { player, spectator };
 
+class Client;
+
+// Cluster mode: one channel per game through which every node that has spectators of the game gets each
+// spectator broadcast once, and hands it to its own spectators (one serialized buffer per node, as on a
+// single node). A room publishes a broadcast once per channel instead of once per such spectator.
+class WatcherChannel {
+ public:
+  virtual ~WatcherChannel() = default;
+  // `except`: a spectator of this channel that was sent its own copy (the requester's, with its id).
+  virtual void publish(const std::string& game, const Message& message, const Client* except) = 0;
+};
+
 class Client {
  public:
   virtual ~Client() = default;
@@ -32,6 +44,14 @@ class Client {
   virtual void send(Message message, Audience audience = Audience::player) = 0;
   // Closes the connection with a WebSocket close code (4xxx are ours) after queued messages.
   virtual void close(int code, std::string_view reason) = 0;
+
+  // Cluster mode: a spectator on another node, reached through the game's channel (see WatcherChannel),
+  // returns that channel; the room then sends it spectator broadcasts there, not one by one.
+  virtual std::shared_ptr<WatcherChannel> watcher_channel() const { return nullptr; }
+  // The room tells a channel spectator when it starts watching `game` (just before the game's state is
+  // sent to it) and when it stops being a spectator while still connected (unwatch, or it turned out to
+  // be a player): its node fans the channel's broadcasts out to it in between.
+  virtual void watching(const std::string& game, bool on) { (void)game, (void)on; }
 
   virtual const User& user() const = 0;
   // Which login session (JWT id) this connection belongs to: logout closes all of them.

@@ -150,6 +150,7 @@ void GameRoom::on_watch(const ClientPtr& client, const std::string& id) {
   if (!is_spectator(client)) {
     spectators_.push_back(client);
     spectators_changed();
+    client->watching(setup_.id, true);
   }
   client->send(make_message(append_id(state_json(std::nullopt), id)), Audience::spectator);
 }
@@ -159,6 +160,7 @@ void GameRoom::on_unwatch(const ClientPtr& client) {
   if (it == spectators_.end()) return;
   spectators_.erase(it);
   spectators_changed();
+  client->watching(setup_.id, false);
 }
 
 void GameRoom::on_resume(const ClientPtr& client, const std::string& id) {

@@ -284,6 +284,7 @@ void GameRoom::attach(Color c, const ClientPtr& client) {
   if (auto it = std::find(spectators_.begin(), spectators_.end(), client); it != spectators_.end()) {
     spectators_.erase(it);
     spectators_changed();
+    client->watching(setup_.id, false);
   }
 }
 
@@ -376,11 +377,23 @@ void GameRoom::broadcast(const Message& message, const ClientPtr& requester, std
       answered |= mine;
       conn->send(mine ? answer : message, Audience::player);
     }
+  std::shared_ptr<WatcherChannel> channel;
+  const Client* except = nullptr;
   for (const auto& conn : spectators_) {
     const bool mine = conn == requester;
     answered |= mine;
+    if (auto c = conn->watcher_channel()) {  // one publish for them all, below
+      channel = std::move(c);
+      if (mine) {
+        conn->send(answer, Audience::spectator);
+        except = conn.get();
+      }
+      continue;
+    }
     conn->send(mine ? answer : message, Audience::spectator);
   }
+  // Every channel spectator shares its node's one channel object (there is one per node).
+  if (channel) channel->publish(setup_.id, message, except);
   if (!answered) requester->send(answer, Audience::player);
 }
 
@@ -389,7 +402,12 @@ void GameRoom::send_seat(Color c, const Message& message) {
 }
 
 void GameRoom::send_spectators(const Message& message) {
-  for (const auto& conn : spectators_) conn->send(message, Audience::spectator);
+  std::shared_ptr<WatcherChannel> channel;
+  for (const auto& conn : spectators_) {
+    if (auto c = conn->watcher_channel()) channel = std::move(c);
+    else conn->send(message, Audience::spectator);
+  }
+  if (channel) channel->publish(setup_.id, message, nullptr);
 }
 
 Clocks GameRoom::clocks_now(Clock::time_point now) const {

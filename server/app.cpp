@@ -197,7 +197,8 @@ int run_server(const Config& config) {
   std::shared_ptr<ClusterNode> cluster;
   if (config.cluster) {
     cluster = std::make_shared<ClusterNode>(ioc.get_executor(), *services.redis, *services.subscriber,
-                                            std::chrono::milliseconds(config.lease_ms), move_journal);
+                                            std::chrono::milliseconds(config.lease_ms), move_journal,
+                                            config.net.max_watched_games);
     journal = cluster->journal();
   }
   ai::WorkerPoolOptions ai_options;

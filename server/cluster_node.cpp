@@ -73,7 +73,7 @@ std::string default_node_id(const std::string& listen_address, unsigned short po
 
 ClusterNode::ClusterNode(asio::any_io_executor io, persistence::RedisClient& redis,
                          persistence::RedisSubscriber& subscriber, std::chrono::milliseconds lease,
-                         std::shared_ptr<persistence::GameJournal> archive)
+                         std::shared_ptr<persistence::GameJournal> archive, std::size_t max_watched_games)
     : io_(io),
       strand_(asio::make_strand(io)),
       renew_timer_(strand_),
@@ -86,7 +86,8 @@ ClusterNode::ClusterNode(asio::any_io_executor io, persistence::RedisClient& red
       redis_journal_(std::make_shared<persistence::RedisJournal>(redis)),
       lobby_(std::make_shared<persistence::ClusterLobby>(redis)),
       journal_(std::make_shared<RedisGameJournal>(lease_, redis_journal_, std::string{}, lease,
-                                                  std::move(archive))) {}
+                                                  std::move(archive))),
+      channels_(std::make_shared<GameChannels>(redis, subscriber, max_watched_games)) {}
 
 ClusterNode::~ClusterNode() { stop(); }
 
@@ -94,6 +95,7 @@ std::string ClusterNode::start(const std::shared_ptr<rooms::Hub>& hub, std::stri
   node_id_ = std::move(node_id);
   if (node_id_.empty() || node_id_.find('|') != std::string::npos) return "cluster: bad node id '" + node_id_ + "'";
   journal_->set_node_id(node_id_);
+  channels_->set_node_id(node_id_);
   hub_ = hub;
   std::weak_ptr<ClusterNode> weak = weak_from_this();
 
@@ -192,35 +194,51 @@ bool ClusterNode::route(const std::shared_ptr<rooms::Client>& client, const room
   if (dynamic_cast<const RemoteClient*>(client.get())) return false;  // never forwarded twice
   auto text = request_text(request);
   if (!text) return false;
+  const bool watch = std::holds_alternative<rooms::in::Watch>(request.message);
   std::uint64_t conn;
   {
     std::lock_guard lock(mutex_);
     conn = local_id(client);
   }
   std::weak_ptr<ClusterNode> weak = weak_from_this();
-  lease_->owner(game, [weak, client, conn, text = std::move(*text), id = request.id](
-                          std::optional<persistence::LeaseHolder> owner) mutable {
+  // The owner lookup, then the PUBLISH to its inbox: run now, or after this connection's held requests.
+  auto forward = [weak, client, conn, game, watch, text = std::move(*text), id = request.id]() mutable {
     auto self = weak.lock();
     if (!self) return;
-    if (!owner || owner->node_id == self->node_id_) {
-      // Nobody runs it (unknown, finished, or between two owners after a node died: try again shortly).
-      client->send(rooms::make_message(rooms::write_error("not_found", "no such game", id)), rooms::Audience::player);
-      return;
-    }
-    std::lock_guard lock(self->mutex_);
-    auto it = self->locals_.find(conn);
-    if (it == self->locals_.end()) return;  // the connection went meanwhile: its detach is on its way
-    it->second.owners.insert(owner->node_id);
-    // Under the lock, so that a later detach of this connection is published after this request.
-    self->redis_.command({"PUBLISH", kInboxPrefix + owner->node_id,
-                          inbox_request(self->node_id_, conn, client->user(), client->session_id(), text)},
-                         [client, id](persistence::RedisReply reply) {
-                           if (reply.is_integer() && reply.integer > 0) return;
-                           client->send(rooms::make_message(rooms::write_error(
-                                            "unavailable", "the game's node does not answer: resume shortly", id)),
-                                        rooms::Audience::player);
-                         });
-  });
+    self->lease_->owner(game, [weak, client, conn, game, watch, text = std::move(text),
+                               id = std::move(id)](std::optional<persistence::LeaseHolder> owner) mutable {
+      auto self = weak.lock();
+      if (!self) return;
+      if (!owner || owner->node_id == self->node_id_) {
+        // Nobody runs it (unknown, finished, or between two owners after a node died: try again shortly).
+        if (watch) self->channels_->unwatch(conn, game);
+        client->send(rooms::make_message(rooms::write_error("not_found", "no such game", id)),
+                     rooms::Audience::player);
+        return;
+      }
+      std::lock_guard lock(self->mutex_);
+      auto it = self->locals_.find(conn);
+      if (it == self->locals_.end()) return;  // the connection went meanwhile: its detach is on its way
+      it->second.owners.insert(owner->node_id);
+      // Under the lock, so that a later detach of this connection is published after this request.
+      self->redis_.command({"PUBLISH", kInboxPrefix + owner->node_id,
+                            inbox_request(self->node_id_, conn, client->user(), client->session_id(), text)},
+                           [client, id](persistence::RedisReply reply) {
+                             if (reply.is_integer() && reply.integer > 0) return;
+                             client->send(rooms::make_message(rooms::write_error(
+                                              "unavailable", "the game's node does not answer: resume shortly", id)),
+                                          rooms::Audience::player);
+                           });
+    });
+  };
+  if (watch) {
+    if (!channels_->watch(conn, client, game, std::move(forward)))
+      client->send(rooms::make_message(rooms::write_error("rate_limited", "watching too many games", request.id)),
+                   rooms::Audience::player);
+    return true;
+  }
+  if (std::holds_alternative<rooms::in::Unwatch>(request.message)) channels_->unwatch(conn, game);
+  channels_->forward(conn, std::move(forward));
   return true;
 }
 
@@ -243,6 +261,7 @@ void ClusterNode::disconnected(const std::shared_ptr<rooms::Client>& client) {
     // Published under the lock: after every request of this connection (see route).
     for (const auto& node : owners) publish(node, inbox_detach(node_id_, conn));
   }
+  channels_->gone(conn);
   if (!seek.empty()) lobby_->cancel_seek(seek, {});
 }
 
@@ -266,7 +285,8 @@ std::shared_ptr<RemoteClient> ClusterNode::proxy(const std::string& node, std::u
                                    if (!reply.is_integer() || reply.integer != 0) return;
                                    if (auto self = weak.lock()) self->drop_proxy(to, conn);
                                  });
-          });
+          },
+          channels_);
       added = true;
     }
     client = slot;
@@ -312,6 +332,8 @@ void ClusterNode::on_inbox(const std::string& message) {
     hub->on_message(proxy(from, conn, *user, j.value("session", "")), std::move(*request));
   } else if (t == "detach") {
     drop_proxy(from, conn);
+  } else if (t == "watching") {
+    channels_->watching(conn, j.value("game", ""), j.value("on", false));
   }
 }
 

@@ -6,6 +6,8 @@
 //   through RedisGameJournal, fenced by the lease's token. A timer renews every owned lease each
 //   lease/3; a lease whose renewal is refused, or a write refused by the fence, means another node has
 //   the game now: the room is stopped and dropped from the Hub at once, without a word to anyone.
+// - Spectators on other nodes: the game's channel (server/game_channels.h): the owner publishes each
+//   spectator broadcast once, every node with spectators of the game subscribes once and fans out.
 // - Requests for another node's game. A local client's game request for a game this node does not have
 //   is sent to the owner (lease.owner) on its inbox channel `chuhe:node:<owner>` as
 //   {"t":"request","from","conn","user","session","text"}. The owner keeps one RemoteClient per
@@ -13,9 +15,9 @@
 //   {"t":"deliver","from","conn","audience","msg"} to `chuhe:node:<from>`, and this node gives the message
 //   to the connection with that id (a per-process counter). A local disconnect is forwarded to every
 //   owner the connection talked to as {"t":"detach"}; a delivery for a connection that is gone answers
-//   one too, and a delivery that no node receives (its node died) detaches the proxy at once. Requests of one connection keep their order: the owner lookups and the PUBLISHes go through
-//   one RedisClient, in order. Spectators on other nodes cost one publish per message each: a per-game
-//   channel for the fan-out is a later optimisation.
+//   one too, and a delivery that no node receives (its node died) detaches the proxy at once. Requests of
+//   one connection keep their order: the owner lookups and the PUBLISHes go through one RedisClient, in
+//   order (a watch waits for its channel's subscription, and the requests behind it wait with it).
 // - Matchmaking. Seeks go to the shared ClusterLobby (atomic pairing in Redis), also ticked on every
 //   lobby tick of the Hub. The node whose script call returned a pairing creates the game: its local
 //   seeker is attached as usual, a seeker on another node through a RemoteClient that becomes that seat's
@@ -49,6 +51,7 @@
 #include "persistence/redis_journal.h"
 #include "persistence/redis_subscriber.h"
 #include "rooms/hub.h"
+#include "server/game_channels.h"
 #include "server/redis_game_journal.h"
 #include "server/remote_client.h"
 
@@ -58,7 +61,8 @@ class ClusterNode : public rooms::RemoteRouter, public std::enable_shared_from_t
  public:
   // `redis` and `subscriber` must outlive the node. `archive`: where finished games are copied (may be null).
   ClusterNode(boost::asio::any_io_executor io, persistence::RedisClient& redis, persistence::RedisSubscriber& subscriber,
-              std::chrono::milliseconds lease, std::shared_ptr<persistence::GameJournal> archive);
+              std::chrono::milliseconds lease, std::shared_ptr<persistence::GameJournal> archive,
+              std::size_t max_watched_games = 32);
   ~ClusterNode() override;
 
   // The Hub's journal in cluster mode.
@@ -125,6 +129,7 @@ class ClusterNode : public rooms::RemoteRouter, public std::enable_shared_from_t
   std::shared_ptr<persistence::RedisJournal> redis_journal_;
   std::shared_ptr<persistence::ClusterLobby> lobby_;
   std::shared_ptr<RedisGameJournal> journal_;
+  std::shared_ptr<GameChannels> channels_;
   std::string node_id_;  // set by start(), before anything uses it
   std::weak_ptr<rooms::Hub> hub_;
 

@@ -28,6 +28,10 @@ void RemoteClient::close(int code, std::string_view reason) {
   publish_(node_, dump(j));
 }
 
+void RemoteClient::watching(const std::string& game, bool on) {
+  publish_(node_, dump(json{{"t", "watching"}, {"from", self_node_}, {"conn", conn_}, {"game", game}, {"on", on}}));
+}
+
 std::optional<std::string> request_text(const rooms::ClientRequest& request) {
   json j = std::visit(
       [](const auto& m) -> json {

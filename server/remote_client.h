@@ -4,6 +4,7 @@
 // hands them to the real socket by its connection id (ClusterNode). One proxy per (node, connection).
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -18,19 +19,21 @@ class RemoteClient : public rooms::Client {
   using Publish = std::function<void(const std::string& node, std::string payload)>;
 
   RemoteClient(std::string self_node, std::string node, std::uint64_t conn, rooms::User user, std::string session,
-               Publish publish)
+               Publish publish, std::weak_ptr<rooms::WatcherChannel> channel)
       : self_node_(std::move(self_node)),
         node_(std::move(node)),
         conn_(conn),
         user_(std::move(user)),
         session_(std::move(session)),
-        publish_(std::move(publish)) {}
+        publish_(std::move(publish)),
+        channel_(std::move(channel)) {}
 
-  // Each message is published to the connection's node on its own: a spectator fan-out to N remote
-  // spectators costs N publishes. (A per-game channel that every node subscribes to while it has
-  // watchers of the game would cost one; a later optimisation.)
+  // A message for this connection alone, published to its node's inbox. As a spectator, the room's
+  // broadcasts reach it through the game's channel instead (GameChannels), once per node.
   void send(rooms::Message message, rooms::Audience audience) override;
   void close(int code, std::string_view reason) override;
+  std::shared_ptr<rooms::WatcherChannel> watcher_channel() const override { return channel_.lock(); }
+  void watching(const std::string& game, bool on) override;
   const rooms::User& user() const override { return user_; }
   const std::string& session_id() const override { return session_; }
 
@@ -44,6 +47,7 @@ class RemoteClient : public rooms::Client {
   const rooms::User user_;
   const std::string session_;
   Publish publish_;
+  const std::weak_ptr<rooms::WatcherChannel> channel_;
 };
 
 // The protocol text of a game request (watch, unwatch, move, the actions, chat, resume), `id` included,

@@ -150,6 +150,48 @@ TEST(RedisSubscriber, DeliversMessagesAndResubscribesAfterRestart) {
   EXPECT_EQ(messages->size(), 0u);
 }
 
+TEST(RedisSubscriber, ConfirmsQuietSubscriptionsAndUnsubscribes) {
+  test::RedisServer server;
+  RedisClient client(options_for(server));
+  RedisSubscriber subscriber(options_for(server));
+  auto messages = std::make_shared<test::Mailbox<std::string>>();
+  auto readiness = std::make_shared<test::Mailbox<bool>>();
+  auto confirmed = std::make_shared<test::Mailbox<std::string>>();
+  subscriber.on_ready([readiness] { readiness->push(true); });
+  auto record = [messages](const std::string& channel, const std::string& m) { messages->push(channel + ":" + m); };
+  subscriber.subscribe("base", record);
+  ASSERT_TRUE(readiness->pop());
+
+  // A quiet subscription: its callback says when a PUBLISH is sure to reach it.
+  subscriber.subscribe("game:1", record, [confirmed] { confirmed->push("game:1"); });
+  ASSERT_EQ(confirmed->pop(2s), "game:1");
+  EXPECT_EQ(run(client, {"PUBLISH", "game:1", "m1"}).integer, 1);
+  EXPECT_EQ(messages->pop(1s), "game:1:m1");
+  // Already confirmed: a second subscriber of the channel is told at once, on this thread.
+  bool at_once = false;
+  subscriber.subscribe("game:1", record, [&at_once] { at_once = true; });
+  EXPECT_TRUE(at_once);
+
+  // Dropped: Redis stops delivering it (every handler of the channel goes).
+  subscriber.unsubscribe("game:1");
+  ASSERT_TRUE(test::eventually([&] { return run(client, {"PUBLISH", "game:1", "lost"}).integer == 0; }, 2s));
+  // Dropped and taken again at once: confirmed by the reply to the new SUBSCRIBE, then delivered.
+  subscriber.unsubscribe("base");
+  subscriber.subscribe("base", record, [confirmed] { confirmed->push("base"); });
+  ASSERT_EQ(confirmed->pop(2s), "base");
+  EXPECT_EQ(run(client, {"PUBLISH", "base", "again"}).integer, 1);
+  EXPECT_EQ(messages->pop(1s), "base:again");
+  EXPECT_EQ(messages->size(), 0u);
+
+  // Quiet subscriptions did not trigger on_ready; a plain new channel does, once.
+  EXPECT_EQ(readiness->size(), 0u);
+  subscriber.subscribe("plain", record);
+  EXPECT_TRUE(readiness->pop(2s));
+  EXPECT_EQ(run(client, {"PUBLISH", "plain", "p"}).integer, 1);
+  EXPECT_EQ(messages->pop(1s), "plain:p");
+  EXPECT_EQ(readiness->size(), 0u);
+}
+
 TEST(RedisSubscriber, DetectsAHungRedisAndRecovers) {
   test::RedisServer server;
   RedisOptions o = options_for(server);

@@ -16,6 +16,7 @@
 #include "persistence/redis_client.h"
 #include "rules/game.h"
 #include "rules/notation.h"
+#include "tests/support/await.h"
 #include "tests/support/bot_moves.h"
 #include "tests/support/http_client.h"
 #include "tests/support/redis_server.h"
@@ -94,6 +95,9 @@ class ClusterServerTest : public ::testing::Test {
     return ws;
   }
 
+  // A guest on node `a` seeks first, one on node `b` then: they are paired with each other (pair_up).
+  struct Pairing paired_guests(int a, int b);
+
   // The node (index) whose lease holds `game` now; -1 if none.
   int owner_of(const std::string& game) {
     std::promise<std::optional<persistence::LeaseHolder>> promise;
@@ -144,6 +148,13 @@ Pairing pair_up(Seat a, Seat b) {
   p.red = std::move(a_red ? a : b);
   p.black = std::move(a_red ? b : a);
   return p;
+}
+
+Pairing ClusterServerTest::paired_guests(int a, int b) {
+  Seat first{guest_token(a), a, nullptr}, second{guest_token(b), b, nullptr};
+  first.ws = connect(a, first.token);
+  second.ws = connect(b, second.token);
+  return pair_up(std::move(first), std::move(second));
 }
 
 // The next `state` or `error` answering a request with id `id`; nothing after the timeout.
@@ -218,10 +229,7 @@ bool play_one(Pairing& p, rules::Game& local, std::mt19937& rng, std::vector<std
 }
 
 TEST_F(ClusterServerTest, PlayersOnTwoNodesPlayToMateWhileASpectatorOnTheThirdSeesEveryMove) {
-  Seat a{guest_token(0), 0, nullptr}, b{guest_token(1), 1, nullptr};
-  a.ws = connect(0, a.token);
-  b.ws = connect(1, b.token);
-  Pairing p = pair_up(std::move(a), std::move(b));
+  Pairing p = paired_guests(0, 1);
   ASSERT_FALSE(p.game.empty());
   const int owner = owner_of(p.game);
   ASSERT_GE(owner, 0) << "a node holds the game's lease";
@@ -253,6 +261,85 @@ TEST_F(ClusterServerTest, PlayersOnTwoNodesPlayToMateWhileASpectatorOnTheThirdSe
   EXPECT_EQ(archived["reason"], "checkmate");
   EXPECT_EQ(archived["moves"].get<std::vector<std::string>>(), seen);
   EXPECT_EQ(owner_of(p.game), -1) << "the lease is released with the end";
+}
+
+// The spectators' fan-out goes through the game's channel: each node with spectators subscribes once,
+// however many it has, and unsubscribes when its last one leaves; every spectator gets every broadcast
+// exactly once, in order, and its own chat line's answer once, with its id.
+TEST_F(ClusterServerTest, SpectatorsOnOtherNodesShareOneChannelSubscriptionPerNode) {
+  Pairing p = paired_guests(0, 1);
+  ASSERT_FALSE(p.game.empty());
+  const int owner = owner_of(p.game);
+  ASSERT_GE(owner, 0);
+  const int other = owner == 0 ? 1 : 0;  // the non-owning player's node
+  const int third = 2;
+  const std::string channel = "chuhe:game:" + p.game;
+  auto subscribers = [&] {
+    auto r = redis_command({"PUBSUB", "NUMSUB", channel});
+    return r.is_array() && r.elements.size() == 2 ? r.elements[1].integer : -1;
+  };
+
+  std::vector<std::unique_ptr<WsClient>> spectators;
+  for (int i = 0; i < 3; ++i) spectators.push_back(connect(third, guest_token(third)));
+  spectators.push_back(connect(other, guest_token(other)));
+  spectators.push_back(connect(owner, guest_token(owner)));  // on the owner: served directly, no channel
+  for (auto& s : spectators) ASSERT_TRUE(poll_state(*s, "watch", p.game, 5s));
+  EXPECT_EQ(subscribers(), 2) << "one subscription for the third node's three spectators, one for the other's";
+
+  // PUBLISH commands Redis has run so far (every node's inbox messages and channel messages).
+  auto publishes = [&] {
+    auto r = redis_command({"INFO", "commandstats"});
+    const auto at = r.text.find("cmdstat_publish:calls=");
+    return at == std::string::npos ? 0LL : std::stoll(r.text.substr(at + 22));
+  };
+  rules::Game local;
+  std::mt19937 rng(7);
+  std::vector<std::string> seen;
+  const long long publishes_before = publishes();
+  constexpr int kMoves = 12;
+  for (int i = 0; i < kMoves; ++i) ASSERT_TRUE(play_one(p, local, rng, seen));
+  // Per move at most three: the remote player's request and the answer to it (or, for the owner's own
+  // player, its move sent to the remote player), and one channel message for the four spectators on other
+  // nodes (one publish per spectator would be 5 or more per move); a spectator count push may fall in.
+  EXPECT_LE(publishes() - publishes_before, 3 * kMoves + 4);
+
+  // Everything each spectator receives, read in order.
+  std::vector<std::vector<json>> log(spectators.size());
+  auto read_until = [&](std::size_t i, const std::function<bool(const json&)>& done) {
+    for (;;) {
+      auto m = spectators[i]->recv(5s);
+      if (!m) return false;
+      log[i].push_back(*m);
+      if (done(*m)) return true;
+    }
+  };
+  // A spectator's chat line: its own answer carries its id; the others get it once, without.
+  ASSERT_TRUE(spectators[0]->send({{"t", "chat"}, {"game", p.game}, {"text", "nice"}, {"id", "c1"}}));
+  ASSERT_TRUE(read_until(0, [](const json& m) { return m["t"] == "chat"; }));
+  EXPECT_EQ(log[0].back()["id"], "c1");
+  ASSERT_TRUE(p.red.ws->send({{"t", "resign"}, {"game", p.game}}));
+  ASSERT_TRUE(p.red.ws->recv_type("game_end"));
+
+  // Everything up to game_end, per spectator: every move once, in order, and the chat line once.
+  for (std::size_t i = 0; i < spectators.size(); ++i) {
+    ASSERT_TRUE(read_until(i, [](const json& m) { return m["t"] == "game_end"; })) << "spectator " << i;
+    std::vector<std::string> moves;
+    int chats = 0;
+    for (const auto& m : log[i]) {
+      if (m["t"] == "move") moves.push_back(m["move"]);
+      if (m["t"] == "chat") {
+        ++chats;
+        EXPECT_EQ(m.contains("id"), i == 0) << m.dump();
+      }
+    }
+    EXPECT_EQ(moves, seen) << "spectator " << i;
+    EXPECT_EQ(chats, 1) << "spectator " << i;
+  }
+
+  // The last spectator of a node leaves (unwatch, or gone): that node unsubscribes.
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(spectators[i]->send({{"t", "unwatch"}, {"game", p.game}}));
+  spectators[3].reset();
+  EXPECT_TRUE(eventually([&] { return subscribers() == 0; }, 5s)) << subscribers() << " subscriptions left";
 }
 
 TEST_F(ClusterServerTest, SeeksSentToTwoNodesAtOnceArePairedWithEachOtherExactlyOnce) {
@@ -322,10 +409,7 @@ TEST_F(ClusterServerTest, LogoutOnOneNodeClosesTheSessionsSocketOnAnother) {
 }
 
 TEST_F(ClusterServerTest, KillNineOfTheOwnerMovesItsGameToASurvivorAndNoSeenMoveIsLost) {
-  Seat a{guest_token(0), 0, nullptr}, b{guest_token(1), 1, nullptr};
-  a.ws = connect(0, a.token);
-  b.ws = connect(1, b.token);
-  Pairing p = pair_up(std::move(a), std::move(b));
+  Pairing p = paired_guests(0, 1);
   ASSERT_FALSE(p.game.empty());
   const int owner = owner_of(p.game);
   ASSERT_GE(owner, 0);
@@ -384,10 +468,7 @@ TEST_F(ClusterServerTest, KillNineOfTheOwnerMovesItsGameToASurvivorAndNoSeenMove
 // noticed the lost lease, it forwards the request to the new owner like any other node). Either way no
 // client is told of a move that the game, as its owner keeps it, does not have.
 TEST_F(ClusterServerTest, ANodeStoppedPastItsLeaseCannotApplyAMoveAfterItWakes) {
-  Seat a{guest_token(1), 1, nullptr}, b{guest_token(0), 0, nullptr};
-  a.ws = connect(1, a.token);
-  b.ws = connect(0, b.token);
-  Pairing p = pair_up(std::move(a), std::move(b));
+  Pairing p = paired_guests(1, 0);
   ASSERT_FALSE(p.game.empty());
   const int owner = owner_of(p.game);
   ASSERT_GE(owner, 0);
@@ -565,10 +646,7 @@ TEST_F(ClusterServerTest, AnAiGameIsOwnedByItsNodeAndWatchedFromAnother) {
 }
 
 TEST_F(ClusterServerTest, ADrainingOwnerHandsItsGameOverAtOnce) {
-  Seat a{guest_token(0), 0, nullptr}, b{guest_token(1), 1, nullptr};
-  a.ws = connect(0, a.token);
-  b.ws = connect(1, b.token);
-  Pairing p = pair_up(std::move(a), std::move(b));
+  Pairing p = paired_guests(0, 1);
   ASSERT_FALSE(p.game.empty());
   const int owner = owner_of(p.game);
   ASSERT_GE(owner, 0);
