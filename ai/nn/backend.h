@@ -21,7 +21,9 @@ class Backend {
 
 std::unique_ptr<Backend> make_cpu_backend(std::shared_ptr<const Network> net);
 
-// The CUDA backend, or nullptr with *error set (no CUDA in this build, no GPU, init failed).
+// The CUDA backend, or nullptr with *error set (no CUDA in this build, no GPU, init failed). If the
+// GPU fails later, it logs why and evaluates on the CPU from then on, the failed batch included
+// (fallback_backend.h); name() then says so.
 std::unique_ptr<Backend> make_cuda_backend(std::shared_ptr<const Network> net, std::string* error);
 
 enum class BackendKind { Cpu, Cuda, Auto };  // Auto: CUDA if it initialises, else the CPU

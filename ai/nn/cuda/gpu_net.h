@@ -22,7 +22,9 @@ class GpuNet {
  public:
   virtual ~GpuNet() = default;
   // inputs: n x (input_planes * 90), sample-major; policy: n x policy_size; values: n.
-  virtual void forward(const float* inputs, int n, float* policy, float* values) = 0;
+  // False on any CUDA or cuBLAS failure (outputs then unspecified), with last_error() saying why.
+  virtual bool forward(const float* inputs, int n, float* policy, float* values) = 0;
+  virtual const std::string& last_error() const = 0;
 };
 
 // nullptr with *error when no GPU answers or the upload fails.
