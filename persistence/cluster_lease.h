@@ -36,6 +36,8 @@ struct ClusterKeys {
   std::string game(const std::string& game_id) const { return prefix + "game:{" + game_id + "}"; }
   std::string moves(const std::string& game_id) const { return prefix + "moves:{" + game_id + "}"; }
   std::string live() const { return prefix + "games:live"; }
+  // A player's games, in play or ended, scored by start time (Unix ms): the history every node reads.
+  std::string user_games(const std::string& user_id) const { return prefix + "user-games:{" + user_id + "}"; }
 };
 
 // Who writes for a game: the node and the fencing token its acquisition returned.

@@ -4,7 +4,7 @@
 
 namespace chuhe::persistence {
 
-void GameArchive::find_game(std::string id, std::function<void(GameResult)> done) {
+void SqliteGameArchive::find_game(std::string id, std::function<void(GameResult)> done) {
   auto shared = std::make_shared<std::function<void(GameResult)>>(std::move(done));
   bool queued = db_.post([id = std::move(id), shared](sqlite3* db) {
     std::string error;
@@ -20,7 +20,7 @@ void GameArchive::find_game(std::string id, std::function<void(GameResult)> done
   if (!queued) (*shared)(GameResult{});
 }
 
-void GameArchive::user_games(std::string user_id, int offset, int limit, std::function<void(HistoryResult)> done) {
+void SqliteGameArchive::user_games(std::string user_id, int offset, int limit, std::function<void(HistoryResult)> done) {
   auto shared = std::make_shared<std::function<void(HistoryResult)>>(std::move(done));
   bool queued = db_.post([user_id = std::move(user_id), offset, limit, shared](sqlite3* db) {
     std::string error;

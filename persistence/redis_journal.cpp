@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <nlohmann/json.hpp>
 
 namespace chuhe::persistence {
 namespace {
@@ -9,13 +10,15 @@ namespace {
 // Every write script answers 1 (written), -1 (fenced: the lease is not the writer's) or -2 (refused:
 // unknown / ended / existing game, ply gap or duplicate).
 
-// KEYS: lease, game, moves, live. ARGV: owner, id, red, black, tc, rated, initial_fen, started_at_ms.
+// KEYS: lease, game, moves, live, then each player's history (user_games; none for an AI seat).
+// ARGV: owner, id, red, black, tc, rated, initial_fen, started_at_ms.
 constexpr const char* kStart =
     "if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end "
     "if redis.call('EXISTS', KEYS[2]) == 1 or redis.call('EXISTS', KEYS[3]) == 1 then return -2 end "
     "redis.call('HSET', KEYS[2], 'red', ARGV[3], 'black', ARGV[4], 'tc', ARGV[5], 'rated', ARGV[6], "
     "  'initial_fen', ARGV[7], 'started_at_ms', ARGV[8], 'status', 'playing') "
     "redis.call('SADD', KEYS[4], ARGV[2]) "
+    "for i = 5, #KEYS do redis.call('ZADD', KEYS[i], ARGV[8], ARGV[2]) end "
     "return 1";
 
 // KEYS: lease, game, moves. ARGV: owner, ply, iccs, clock_ms, at_ms.
@@ -58,7 +61,32 @@ std::int64_t to_i64(const std::string& text) {
   return value;
 }
 
+// The user id in a player's protocol JSON; empty for an AI seat (or anything unreadable).
+std::string player_id(const std::string& player) {
+  auto j = nlohmann::json::parse(player, nullptr, false);
+  if (!j.is_object()) return {};
+  auto id = j.find("id");
+  return id != j.end() && id->is_string() ? id->get<std::string>() : std::string();
+}
+
 }  // namespace
+
+void read_game_fields(const std::vector<RedisReply>& fields, JournaledGame& g) {
+  for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
+    const std::string& name = fields[i].text;
+    const std::string& value = fields[i + 1].text;
+    if (name == "red") g.game.red = value;
+    else if (name == "black") g.game.black = value;
+    else if (name == "tc") g.game.tc = value;
+    else if (name == "rated") g.game.rated = value == "1";
+    else if (name == "initial_fen") g.game.initial_fen = value;
+    else if (name == "started_at_ms") g.game.started_at_ms = to_i64(value);
+    else if (name == "status") g.status = value;
+    else if (name == "result") g.result = value;
+    else if (name == "reason") g.reason = value;
+    else if (name == "ended_at_ms") g.ended_at_ms = to_i64(value);
+  }
+}
 
 RedisJournal::RedisJournal(RedisClient& client, RedisJournalOptions options)
     : client_(client), options_(std::move(options)) {}
@@ -100,10 +128,14 @@ void RedisJournal::run(std::vector<std::string> args, std::string game_id, Done 
 void RedisJournal::start_game(const LeaseHolder& writer, JournalGame game, Done done) {
   const auto& k = options_.keys;
   std::int64_t started = game.started_at_ms != 0 ? game.started_at_ms : now_ms();
-  std::vector<std::string> args = {"EVAL", kStart, "4", k.lease(game.id), k.game(game.id), k.moves(game.id), k.live(),
-                                   writer.owner(), game.id, std::move(game.red), std::move(game.black),
-                                   std::move(game.tc), game.rated ? "1" : "0", std::move(game.initial_fen),
-                                   std::to_string(started)};
+  std::vector<std::string> keys = {k.lease(game.id), k.game(game.id), k.moves(game.id), k.live()};
+  const std::string red = player_id(game.red), black = player_id(game.black);
+  if (!red.empty()) keys.push_back(k.user_games(red));
+  if (!black.empty() && black != red) keys.push_back(k.user_games(black));
+  std::vector<std::string> args = {"EVAL", kStart, std::to_string(keys.size())};
+  for (auto& key : keys) args.push_back(std::move(key));
+  args.insert(args.end(), {writer.owner(), game.id, std::move(game.red), std::move(game.black), std::move(game.tc),
+                           game.rated ? "1" : "0", std::move(game.initial_fen), std::to_string(started)});
   run(std::move(args), std::move(game.id), std::move(done));
 }
 
@@ -135,21 +167,7 @@ void RedisJournal::load_game(const std::string& id, std::function<void(std::opti
         !reply.elements[0].elements.empty()) {
       JournaledGame g;
       g.game.id = id;
-      const auto& fields = reply.elements[0].elements;
-      for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
-        const std::string& name = fields[i].text;
-        const std::string& value = fields[i + 1].text;
-        if (name == "red") g.game.red = value;
-        else if (name == "black") g.game.black = value;
-        else if (name == "tc") g.game.tc = value;
-        else if (name == "rated") g.game.rated = value == "1";
-        else if (name == "initial_fen") g.game.initial_fen = value;
-        else if (name == "started_at_ms") g.game.started_at_ms = to_i64(value);
-        else if (name == "status") g.status = value;
-        else if (name == "result") g.result = value;
-        else if (name == "reason") g.reason = value;
-        else if (name == "ended_at_ms") g.ended_at_ms = to_i64(value);
-      }
+      read_game_fields(reply.elements[0].elements, g);
       bool ok = true;
       if (reply.elements[1].is_array()) {
         for (const auto& entry : reply.elements[1].elements) {

@@ -19,9 +19,10 @@
 //                        "ended"), result, reason, ended_at_ms
 //   <prefix>moves:{id}   stream, one entry per ply in order: ply, iccs, clock_ms, at_ms
 //   <prefix>games:live   set of ids in play (start adds, finish removes); GameLease::orphans reads it
+//   <prefix>user-games:{user}  sorted set: each player's game ids by start time (the shared history)
 // finish() also releases the lease, bumps the fence counter (no earlier token can write or revive the
-// lease) and, if finished_ttl > 0, lets the game's keys expire after it (archive the game first: the
-// long-term record is the SQLite archive).
+// lease) and, if finished_ttl > 0, lets the game's keys expire after it. A cluster keeps them (ttl 0):
+// Redis is then the archive every node reads (redis_game_archive.h).
 //
 // Each write is one EVAL on the RedisClient (whose thread runs commands one at a time, in order): the
 // records of one game submitted from one thread keep their order. Callbacks run on the RedisClient's
@@ -102,5 +103,8 @@ class RedisJournal {
   const RedisJournalOptions options_;
   std::shared_ptr<Shared> shared_ = std::make_shared<Shared>();
 };
+
+// Fills `g` from a game hash's HGETALL (field, value, field, value, ...).
+void read_game_fields(const std::vector<RedisReply>& fields, JournaledGame& g);
 
 }  // namespace chuhe::persistence

@@ -63,12 +63,17 @@ void Hub::stop() {
 
 void Hub::on_connect(const std::shared_ptr<Client>& client) {
   std::vector<std::string> games;
+  std::shared_ptr<RemoteRouter> router;
   {
     std::lock_guard lock(mutex_);
     by_user_[client->user().id].push_back(client);
     connections_.try_emplace(client.get());
     if (auto it = active_.find(client->user().id); it != active_.end()) games = it->second;
+    router = router_;
   }
+  if (router)  // cluster mode: the user's games on other nodes too
+    for (auto& game : router->games_of(client->user().id))
+      if (std::find(games.begin(), games.end(), game) == games.end()) games.push_back(std::move(game));
   std::string welcome = write_welcome(client->user(), now_ms());
   if (!games.empty()) {
     // Extension: the games this user plays now, so a reloaded client knows what to `resume`.

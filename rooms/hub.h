@@ -45,6 +45,9 @@ class RemoteRouter {
   virtual void disconnected(const std::shared_ptr<Client>& client) = 0;
   // On every lobby tick.
   virtual void tick() = 0;
+  // The games `user_id` plays on any node, as far as the router already knows (no waiting): `welcome`
+  // lists them beside this node's own.
+  virtual std::vector<std::string> games_of(const std::string& user_id) = 0;
 };
 
 class Hub : public MessageHandler, public std::enable_shared_from_this<Hub> {

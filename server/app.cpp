@@ -200,6 +200,20 @@ int run_server(const Config& config) {
                                             std::chrono::milliseconds(config.lease_ms), move_journal,
                                             config.net.max_watched_games);
     journal = cluster->journal();
+    // `welcome` lists the user's games on every node: looked up in Redis while the upgrade is
+    // authenticated (off the io threads), so the Hub can write it at once when the connection arrives.
+    std::weak_ptr<ClusterNode> weak_cluster = cluster;
+    ctx->authenticate = [inner = std::move(ctx->authenticate), weak_cluster](
+                            std::string token, std::function<void(net::AuthOutcome)> done) {
+      inner(std::move(token), [weak_cluster, done = std::move(done)](net::AuthOutcome outcome) mutable {
+        auto node = weak_cluster.lock();
+        if (!node || outcome.kind != net::AuthOutcome::Kind::ok) return done(std::move(outcome));
+        const std::string user = outcome.user.id;
+        node->prefetch_games(user, [outcome = std::move(outcome), done = std::move(done)]() mutable {
+          done(std::move(outcome));
+        });
+      });
+    };
   }
   ai::WorkerPoolOptions ai_options;
   ai_options.workers = config.ai_threads;

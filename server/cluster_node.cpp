@@ -83,11 +83,14 @@ ClusterNode::ClusterNode(asio::any_io_executor io, persistence::RedisClient& red
       subscriber_(subscriber),
       lease_ms_(lease),
       lease_(std::make_shared<persistence::GameLease>(redis)),
-      redis_journal_(std::make_shared<persistence::RedisJournal>(redis)),
+      // Finished games are kept: Redis is the cluster's archive.
+      redis_journal_(std::make_shared<persistence::RedisJournal>(
+          redis, persistence::RedisJournalOptions{persistence::ClusterKeys{}, std::chrono::milliseconds(0)})),
       lobby_(std::make_shared<persistence::ClusterLobby>(redis)),
       journal_(std::make_shared<RedisGameJournal>(lease_, redis_journal_, std::string{}, lease,
                                                   std::move(archive))),
-      channels_(std::make_shared<GameChannels>(redis, subscriber, max_watched_games)) {}
+      channels_(std::make_shared<GameChannels>(redis, subscriber, max_watched_games)),
+      history_(std::make_shared<persistence::RedisGameArchive>(redis, persistence::ClusterKeys{}, nullptr)) {}
 
 ClusterNode::~ClusterNode() { stop(); }
 
@@ -394,6 +397,31 @@ void ClusterNode::tick() {
   lobby_->tick(now_ms(), [weak](std::vector<persistence::ClusterPairing> pairings) {
     if (auto self = weak.lock())
       for (const auto& p : pairings) self->on_pairing(p);
+  });
+}
+
+std::vector<std::string> ClusterNode::games_of(const std::string& user_id) {
+  std::lock_guard lock(mutex_);
+  auto it = prefetched_.find(user_id);
+  return it == prefetched_.end() ? std::vector<std::string>{} : it->second;
+}
+
+void ClusterNode::prefetch_games(const std::string& user_id, std::function<void()> done) {
+  static constexpr auto kKeep = std::chrono::seconds(30);  // from the upgrade's authentication to its welcome
+  std::weak_ptr<ClusterNode> weak = weak_from_this();
+  history_->playing_games(user_id, [weak, user_id, done = std::move(done)](std::vector<std::string> games) {
+    if (auto self = weak.lock()) {
+      const auto now = std::chrono::steady_clock::now();
+      std::lock_guard lock(self->mutex_);
+      while (!self->prefetch_order_.empty() && now - self->prefetch_order_.front().first > kKeep) {
+        self->prefetched_.erase(self->prefetch_order_.front().second);
+        self->prefetch_order_.pop_front();
+      }
+      // (A user prefetched again is expired by its first entry: at worst a welcome lists only local games.)
+      self->prefetched_[user_id] = std::move(games);
+      self->prefetch_order_.emplace_back(now, user_id);
+    }
+    done();
   });
 }
 

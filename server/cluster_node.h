@@ -25,6 +25,9 @@
 // - Failover. Every lease/2 (and at start) the node lists the orphans (games in play whose lease
 //   expired), acquires each (one node wins), loads it from the Redis journal and resumes it in its Hub.
 //   The players reconnect to any node and `resume`, which is routed to the new owner.
+// - The history. The Redis journal keeps finished games (no expiry) and each player's games by start time:
+//   every node's archive reads them (persistence/redis_game_archive.h), and `welcome` lists the games a
+//   user plays on any node (looked up while the upgrade is authenticated: prefetch_games, games_of).
 // - The live list. Every second the node writes its Hub's live_games_json() (its own games, most watched
 //   first, and its online count) to `chuhe:live:<node>` with a 3 s expiry and its id to the sorted set
 //   `chuhe:live-nodes` (score: when); live_games_json() merges every node's summary for GET /api/games/live
@@ -34,6 +37,7 @@
 #include <boost/asio/strand.hpp>
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -48,6 +52,7 @@
 #include "persistence/cluster_lobby.h"
 #include "persistence/game_journal.h"
 #include "persistence/redis_client.h"
+#include "persistence/redis_game_archive.h"
 #include "persistence/redis_journal.h"
 #include "persistence/redis_subscriber.h"
 #include "rooms/hub.h"
@@ -92,6 +97,12 @@ class ClusterNode : public rooms::RemoteRouter, public std::enable_shared_from_t
   void cancel_seek(const std::shared_ptr<rooms::Client>& client) override;
   void disconnected(const std::shared_ptr<rooms::Client>& client) override;
   void tick() override;
+  std::vector<std::string> games_of(const std::string& user_id) override;
+
+  // Looks up the games `user_id` plays anywhere in the cluster (Redis) and keeps the answer for a while,
+  // for games_of() when the user's connection arrives; then `done` (on the Redis client's thread, or at
+  // once if Redis cannot be asked). Called while a WebSocket upgrade is authenticated.
+  void prefetch_games(const std::string& user_id, std::function<void()> done);
 
  private:
   struct Local {  // a local connection that talked to the cluster
@@ -130,6 +141,7 @@ class ClusterNode : public rooms::RemoteRouter, public std::enable_shared_from_t
   std::shared_ptr<persistence::ClusterLobby> lobby_;
   std::shared_ptr<RedisGameJournal> journal_;
   std::shared_ptr<GameChannels> channels_;
+  std::shared_ptr<persistence::RedisGameArchive> history_;  // the players' games (playing_games)
   std::string node_id_;  // set by start(), before anything uses it
   std::weak_ptr<rooms::Hub> hub_;
 
@@ -137,6 +149,9 @@ class ClusterNode : public rooms::RemoteRouter, public std::enable_shared_from_t
   std::unordered_map<const rooms::Client*, std::uint64_t> local_ids_;
   std::unordered_map<std::uint64_t, Local> locals_;
   std::map<std::pair<std::string, std::uint64_t>, std::shared_ptr<RemoteClient>> proxies_;
+  // prefetch_games' answers by user, and when each was stored (oldest first, for expiry).
+  std::unordered_map<std::string, std::vector<std::string>> prefetched_;
+  std::deque<std::pair<std::chrono::steady_clock::time_point, std::string>> prefetch_order_;
   std::uint64_t next_conn_ = 1;
   std::uint64_t next_seek_ = 1;
   std::mt19937_64 rng_{std::random_device{}()};

@@ -4,6 +4,7 @@
 
 #include "net/auth_secret.h"
 #include "persistence/migrations.h"
+#include "persistence/redis_game_archive.h"
 
 namespace chuhe::server {
 
@@ -52,7 +53,13 @@ std::string start_services(const Config& config, const std::string& redis_addres
   games_options.path = journal_options.path;
   s.games_db = persistence::SqliteDb::open(games_options, persistence::journal_migrations(), error);
   if (!s.games_db) return "games archive: " + error;
-  s.games = std::make_unique<persistence::GameArchive>(*s.games_db);
+  // In cluster mode every node reads the games from Redis (any node answers for any game), and this
+  // node's SQLite for the games it played before it joined.
+  std::unique_ptr<persistence::GameArchive> local = std::make_unique<persistence::SqliteGameArchive>(*s.games_db);
+  if (config.cluster)
+    s.games = std::make_unique<persistence::RedisGameArchive>(*s.redis, persistence::ClusterKeys{}, std::move(local));
+  else
+    s.games = std::move(local);
 
   std::optional<std::string> configured;
   if (!config.jwt_secret.empty()) configured = config.jwt_secret;

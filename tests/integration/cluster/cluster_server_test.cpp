@@ -67,8 +67,8 @@ class ClusterServerTest : public ::testing::Test {
     return future.get();
   }
 
-  // GET /api/games/{id} of `node` once it shows the game ended (the archive copy is written after the
-  // end, start to finish in order); null if it does not within the deadline.
+  // GET /api/games/{id} of `node` once it shows the game ended (the end reaches Redis, which every node's
+  // archive reads, just before game_end is sent); null if it does not within the deadline.
   json archived_game(int node, const std::string& game) {
     for (auto deadline = std::chrono::steady_clock::now() + 5s; std::chrono::steady_clock::now() < deadline;) {
       auto res = http_request(port(node), "GET", "/api/games/" + game);
@@ -241,6 +241,15 @@ TEST_F(ClusterServerTest, PlayersOnTwoNodesPlayToMateWhileASpectatorOnTheThirdSe
   EXPECT_EQ((*state)["moves"].size(), 0u);
   EXPECT_FALSE(state->contains("color"));
 
+  // A new tab of a player on the third node is welcomed with the game it plays on another node.
+  {
+    WsClient tab;
+    ASSERT_TRUE(tab.connect(port(2), "/ws?token=" + p.red.token));
+    auto welcome = tab.recv_type("welcome");
+    ASSERT_TRUE(welcome);
+    EXPECT_EQ((*welcome)["games"], json::array({p.game})) << welcome->dump();
+  }
+
   rules::Game local;
   std::mt19937 rng(20261124);
   std::vector<std::string> seen;
@@ -254,13 +263,33 @@ TEST_F(ClusterServerTest, PlayersOnTwoNodesPlayToMateWhileASpectatorOnTheThirdSe
   EXPECT_EQ((*end_spectator)["reason"], "checkmate");
   EXPECT_EQ((*end_spectator)["result"], (*end_red)["result"]);
 
-  // The owner archived the finished game in its SQLite journal (GET /api/games/{id} there).
-  json archived = archived_game(owner, p.game);
-  ASSERT_FALSE(archived.is_null()) << "the finished game never reached the owner's archive";
-  EXPECT_EQ(archived["status"], "ended");
-  EXPECT_EQ(archived["reason"], "checkmate");
-  EXPECT_EQ(archived["moves"].get<std::vector<std::string>>(), seen);
+  // Every node serves the finished game (the archive is shared), its export, and the players' histories.
+  for (int node = 0; node < kNodes; ++node) {
+    json archived = archived_game(node, p.game);
+    ASSERT_FALSE(archived.is_null()) << "node " << node << " does not serve the finished game";
+    EXPECT_EQ(archived["status"], "ended");
+    EXPECT_EQ(archived["reason"], "checkmate");
+    EXPECT_EQ(archived["moves"].get<std::vector<std::string>>(), seen);
+    auto exported = http_request(port(node), "GET", "/api/games/" + p.game + "/export");
+    EXPECT_EQ(exported.status, 200);
+    EXPECT_NE(exported.body.find("[Termination"), std::string::npos) << exported.body;
+    for (const char* side : {"red", "black"}) {
+      const std::string id = archived[side]["id"];
+      auto history = http_request(port(node), "GET", "/api/users/" + id + "/games");
+      ASSERT_EQ(history.status, 200) << history.body;
+      ASSERT_EQ(history.json()["games"].size(), 1u) << history.body;
+      EXPECT_EQ(history.json()["games"][0]["id"], p.game);
+      EXPECT_EQ(history.json()["games"][0]["moves"], seen.size());
+    }
+  }
+  EXPECT_EQ(http_request(port(2), "GET", "/api/games/nosuchgame").status, 404);
   EXPECT_EQ(owner_of(p.game), -1) << "the lease is released with the end";
+  // The game no longer counts as played: a new tab's welcome lists nothing.
+  WsClient later;
+  ASSERT_TRUE(later.connect(port(2), "/ws?token=" + p.red.token));
+  auto welcome = later.recv_type("welcome");
+  ASSERT_TRUE(welcome);
+  EXPECT_FALSE(welcome->contains("games")) << welcome->dump();
 }
 
 // The spectators' fan-out goes through the game's channel: each node with spectators subscribes once,

@@ -18,6 +18,7 @@
 #include "persistence/cluster_lobby.h"
 #include "persistence/redis_client.h"
 #include "persistence/redis_journal.h"
+#include "persistence/redis_game_archive.h"
 #include "persistence/redis_subscriber.h"
 #include "tests/support/await.h"
 #include "tests/support/redis_server.h"
@@ -236,6 +237,82 @@ TEST_F(ClusterTest, JournalRoundTripAndPlyChecks) {
 }
 
 // Writes of one game submitted back to back (no waiting) stay in order: the client runs them in order.
+// The archive every node of a cluster reads: games kept after the end, each player's history by start
+// time (paged, newest first, AI seats not indexed), the games a user plays now, and a fallback for games
+// Redis does not have.
+TEST_F(ClusterTest, ArchiveServesHistoriesAndPlayingGamesFromRedis) {
+  GameLease lease(node_a_);
+  RedisJournal journal(node_a_, RedisJournalOptions{ClusterKeys{}, 0ms});
+  auto start = [&](const std::string& id, const std::string& red, const std::string& black, std::int64_t at) {
+    auto grant = wait<LeaseGrant>([&](auto done) { lease.acquire(id, "A", 10s, done); });
+    EXPECT_TRUE(grant.ok());
+    LeaseHolder holder{"A", grant.token};
+    JournalGame g{id, red, black, "5+3", false, "startpos", at};
+    EXPECT_TRUE(wait<bool>([&](auto done) { journal.start_game(holder, g, done); }));
+    return holder;
+  };
+  const std::string ann = R"({"id":"u-ann","name":"ann"})", bob = R"({"id":"u-bob","name":"bob"})",
+                    ai = R"({"ai":true,"level":3})";
+  LeaseHolder h1 = start("h1", ann, bob, 1000);
+  start("h2", bob, ann, 2000);
+  start("h3", ann, ai, 3000);
+  EXPECT_TRUE(wait<bool>([&](auto done) { journal.append(h1, JournalMove{"h1", 0, "h2e2", 299000, 1001}, done); }));
+  EXPECT_TRUE(wait<bool>([&](auto done) { journal.finish(h1, "h1", "1-0", "resign", 1500, done); }));
+
+  auto fallback_calls = std::make_shared<std::atomic<int>>(0);
+  class Fallback : public GameArchive {
+   public:
+    explicit Fallback(std::shared_ptr<std::atomic<int>> calls) : calls_(std::move(calls)) {}
+    void find_game(std::string id, std::function<void(GameResult)> done) override {
+      ++*calls_;
+      GameResult r{ArchiveStatus::not_found, {}};
+      if (id == "old") {
+        r.status = ArchiveStatus::ok;
+        r.game.game.id = "old";
+        r.game.status = "ended";
+      }
+      done(std::move(r));
+    }
+    void user_games(std::string, int, int, std::function<void(HistoryResult)> done) override { done({}); }
+
+   private:
+    std::shared_ptr<std::atomic<int>> calls_;
+  };
+  RedisGameArchive archive(node_b_, ClusterKeys{}, std::make_unique<Fallback>(fallback_calls));
+
+  // Finished, read by another node: kept (no expiry), with its moves.
+  auto found = wait<GameArchive::GameResult>([&](auto done) { archive.find_game("h1", done); });
+  ASSERT_EQ(found.status, ArchiveStatus::ok);
+  EXPECT_EQ(found.game.status, "ended");
+  EXPECT_EQ(found.game.result, "1-0");
+  ASSERT_EQ(found.game.moves.size(), 1u);
+  EXPECT_EQ(raw({"TTL", ClusterKeys{}.game("h1")}).integer, -1) << "a cluster keeps finished games";
+  EXPECT_EQ(fallback_calls->load(), 0);
+  // Not in Redis: the fallback answers.
+  EXPECT_EQ(wait<GameArchive::GameResult>([&](auto done) { archive.find_game("old", done); }).status, ArchiveStatus::ok);
+  EXPECT_EQ(wait<GameArchive::GameResult>([&](auto done) { archive.find_game("none", done); }).status,
+            ArchiveStatus::not_found);
+  EXPECT_EQ(fallback_calls->load(), 2);
+
+  // Ann's history, newest start first, paged; the AI seat has none.
+  auto page = [&](const std::string& user, int offset, int limit) {
+    auto r = wait<GameArchive::HistoryResult>([&](auto done) { archive.user_games(user, offset, limit, done); });
+    EXPECT_EQ(r.status, ArchiveStatus::ok);
+    std::vector<std::string> ids;
+    for (const auto& g : r.games) ids.push_back(g.game.id + ":" + g.status + ":" + std::to_string(g.moves));
+    return ids;
+  };
+  EXPECT_EQ(page("u-ann", 0, 10), (std::vector<std::string>{"h3:playing:0", "h2:playing:0", "h1:ended:1"}));
+  EXPECT_EQ(page("u-ann", 1, 1), (std::vector<std::string>{"h2:playing:0"}));
+  EXPECT_EQ(page("u-ann", 3, 5), (std::vector<std::string>{}));
+  EXPECT_EQ(page("u-bob", 0, 10), (std::vector<std::string>{"h2:playing:0", "h1:ended:1"}));
+  EXPECT_EQ(page("nobody", 0, 10), (std::vector<std::string>{}));
+
+  auto playing = wait<std::vector<std::string>>([&](auto done) { archive.playing_games("u-ann", done); });
+  EXPECT_EQ(playing, (std::vector<std::string>{"h3", "h2"}));
+  EXPECT_TRUE(wait<std::vector<std::string>>([&](auto done) { archive.playing_games("nobody", done); }).empty());
+}
+
 TEST_F(ClusterTest, JournalPipelinedAppendsKeepTheirOrder) {
   GameLease lease(node_a_);
   RedisJournal journal(node_a_);
