@@ -222,8 +222,11 @@ int run_server(const Config& config) {
   auto ai_pool = std::make_shared<ai::WorkerPool>(ai_options);
   auto ai_seats = std::make_shared<PoolAiPlayer>(ai_pool);
   auto hub = std::make_shared<rooms::Hub>(ioc.get_executor(), rooms_config(config), journal, ai_seats);
-  ctx->extra_metrics = [hub, ai_pool, move_journal] {
-    return rooms_metrics(*hub, ai_pool->stats()) + journal_metrics(move_journal->stats());
+  std::weak_ptr<ClusterNode> metrics_cluster = cluster;  // ctx must not keep the node past its Redis client
+  ctx->extra_metrics = [hub, ai_pool, move_journal, metrics_cluster] {
+    auto node = metrics_cluster.lock();
+    return rooms_metrics(*hub, ai_pool->stats()) + journal_metrics(move_journal->stats()) +
+           (node ? node->metrics_text() : std::string());
   };
   auto audit = std::make_shared<SessionAudit>(ioc.get_executor(), ctx->sessions, *services.sessions,
                                               std::chrono::seconds(config.session_check_s));

@@ -175,6 +175,30 @@ void ClusterNode::stop() {
   journal_->close();
 }
 
+std::string ClusterNode::metrics_text() const {
+  std::size_t proxies = 0;
+  {
+    std::lock_guard lock(mutex_);
+    proxies = proxies_.size();
+  }
+  const auto writes = redis_journal_->stats();
+  std::string out;
+  auto gauge = [&](const char* name, const char* help, std::uint64_t value) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " gauge\n" + name + " " +
+           std::to_string(value) + "\n";
+  };
+  gauge("chuhe_cluster_owned_games", "games whose lease this node holds", journal_->holders().size());
+  gauge("chuhe_cluster_game_channels", "game channels subscribed for this node's spectators", channels_->games());
+  gauge("chuhe_cluster_remote_clients", "connections of other nodes served by this node's games", proxies);
+  out += "# HELP chuhe_cluster_journal_writes_total writes to the Redis move journal, by outcome\n"
+         "# TYPE chuhe_cluster_journal_writes_total counter\n";
+  for (const auto& [outcome, count] : {std::pair{"durable", writes.durable}, std::pair{"fenced", writes.fenced},
+                                       std::pair{"rejected", writes.rejected},
+                                       std::pair{"unavailable", writes.unavailable}})
+    out += std::string("chuhe_cluster_journal_writes_total{outcome=\"") + outcome + "\"} " + std::to_string(count) + "\n";
+  return out;
+}
+
 std::shared_ptr<rooms::Hub> ClusterNode::hub_if_running() { return stopped_ ? nullptr : hub_.lock(); }
 
 // ---- Routing ----

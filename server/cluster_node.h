@@ -84,6 +84,11 @@ class ClusterNode : public rooms::RemoteRouter, public std::enable_shared_from_t
 
   const std::string& node_id() const { return node_id_; }
 
+  // This node's part of the cluster for /metrics (Prometheus text): games it owns, game channels it is
+  // subscribed to for its spectators, connections of other nodes it serves, and its Redis journal's
+  // writes by outcome. Every node exports its own; a scraper sums them.
+  std::string metrics_text() const;
+
   // GET /api/games/live for the whole cluster: the live games of every node (this node's as they are now,
   // the others' as they wrote them at most ~1 s ago), most watched first, at most `listed`; `online` sums
   // the nodes' counts. `done` runs on the Redis client's thread (or at once on this one if Redis cannot
@@ -145,7 +150,7 @@ class ClusterNode : public rooms::RemoteRouter, public std::enable_shared_from_t
   std::string node_id_;  // set by start(), before anything uses it
   std::weak_ptr<rooms::Hub> hub_;
 
-  std::mutex mutex_;  // guards what follows; never held while calling the Hub
+  mutable std::mutex mutex_;  // guards what follows; never held while calling the Hub
   std::unordered_map<const rooms::Client*, std::uint64_t> local_ids_;
   std::unordered_map<std::uint64_t, Local> locals_;
   std::map<std::pair<std::string, std::uint64_t>, std::shared_ptr<RemoteClient>> proxies_;

@@ -332,6 +332,15 @@ TEST_F(ClusterServerTest, SpectatorsOnOtherNodesShareOneChannelSubscriptionPerNo
   // nodes (one publish per spectator would be 5 or more per move); a spectator count push may fall in.
   EXPECT_LE(publishes() - publishes_before, 3 * kMoves + 4);
 
+  // /metrics of one node: the value of an unlabelled metric (-1 if absent).
+  auto metric = [&](int node, const std::string& name) {
+    auto body = http_request(port(node), "GET", "/metrics").body;
+    const auto at = body.find("\n" + name + " ");
+    return at == std::string::npos ? -1.0 : std::stod(body.substr(at + name.size() + 2));
+  };
+  EXPECT_EQ(metric(owner, "chuhe_cluster_owned_games"), 1.0);
+  EXPECT_EQ(metric(other, "chuhe_cluster_owned_games"), 0.0);
+
   // Everything each spectator receives, read in order.
   std::vector<std::vector<json>> log(spectators.size());
   auto read_until = [&](std::size_t i, const std::function<bool(const json&)>& done) {
@@ -365,10 +374,17 @@ TEST_F(ClusterServerTest, SpectatorsOnOtherNodesShareOneChannelSubscriptionPerNo
     EXPECT_EQ(chats, 1) << "spectator " << i;
   }
 
+  // Each node reports its part on /metrics: the owner its game (until the end released it) and the remote
+  // connections it serves; the third node its one game channel.
+  EXPECT_EQ(metric(third, "chuhe_cluster_game_channels"), 1.0);
+  EXPECT_EQ(metric(owner, "chuhe_cluster_owned_games"), 0.0) << "the lease went with the end";
+  EXPECT_GE(metric(owner, "chuhe_cluster_remote_clients"), 4.0);
+
   // The last spectator of a node leaves (unwatch, or gone): that node unsubscribes.
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(spectators[i]->send({{"t", "unwatch"}, {"game", p.game}}));
   spectators[3].reset();
   EXPECT_TRUE(eventually([&] { return subscribers() == 0; }, 5s)) << subscribers() << " subscriptions left";
+  EXPECT_EQ(metric(third, "chuhe_cluster_game_channels"), 0.0);
 }
 
 TEST_F(ClusterServerTest, SeeksSentToTwoNodesAtOnceArePairedWithEachOtherExactlyOnce) {
