@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# cluster-vs-single.sh [BUILD_DIR] [PLAYERS] [PACE_MS] [SECONDS]: the same loadbots load (default 300
-# players, a move every 500 ms each, 30 s) against, in one run on this machine:
+# cluster-vs-single.sh [BUILD_DIR] [PLAYERS] [PACE_MS] [SECONDS] [SPECTATORS]: the same loadbots load
+# (default 300 players, a move every 500 ms each, 30 s, no spectators) against, in one run on this machine:
 #   single   one chuhe-server, cluster = false (moves journaled in SQLite)
 #   1-node   one chuhe-server, cluster = true (leases, Redis move journal, shared lobby)
 #   3-node   three chuhe-server nodes, cluster = true, the bots spread over them (bot i on node i % 3)
@@ -10,7 +10,10 @@
 # nodes (in 3-node; in the others every pair is on the same node), and in cluster mode by the number of
 # Redis hops the move took, from the game's owner as its lease says (0: mover and receiver both on the
 # owning node; 1: one of them elsewhere; 2: both elsewhere: a same-node pair whose game another node's
-# lobby tick created), then the CPU of the chuhe-server processes (summed, % of one core) and of redis-server.
+# lobby tick created), then the CPU of the chuhe-server processes (summed, % of one core) and of redis-server,
+# and the PUBLISH commands Redis ran per move relayed (inbox and game-channel messages between nodes; with
+# SPECTATORS, each of which watches one bot game on the node of its index % nodes, this shows the
+# per-game channel: one publish per broadcast per game, not one per remote spectator).
 # Everything (bots, nodes, Redis) shares this machine's cores: the figures compare the set-ups on one
 # machine, not what separate machines would do. Needs build/bin/chuhe-server and build/bin/loadbots.
 set -euo pipefail
@@ -19,6 +22,7 @@ BUILD=${1:-build}
 PLAYERS=${2:-300}
 PACE=${3:-500}
 DURATION=${4:-30}
+SPECTATORS=${5:-0}
 SERVER=$BUILD/bin/chuhe-server
 BOTS=$BUILD/bin/loadbots
 [[ -x $SERVER && -x $BOTS ]] || { echo "build chuhe-server and loadbots in $BUILD first" >&2; exit 2; }
@@ -35,6 +39,11 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+# PUBLISH commands the redis-server has run so far.
+publishes() {
+  redis-cli -p "$redis_port" INFO commandstats | tr -d '\r' |
+    awk -F'[=,]' '/^cmdstat_publish:/ { print $2; found = 1 } END { if (!found) print 0 }'
+}
 cpu_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }  # utime + stime
 
 redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work" --save '' --appendonly yes \
@@ -70,19 +79,26 @@ run() {
   port_list=$(IFS=,; echo "${ports[*]}")
   pid_list=$(IFS=,; echo "${node_pids[*]}")
   r0=$(cpu_ticks "$redis_pid")
+  local p0
+  p0=$(publishes)
   local t0=$SECONDS
   local owners=()
   [[ $cluster == true ]] && owners=(--redis "127.0.0.1:$redis_port")  # each game's owner, from its lease
-  out=$("$BOTS" --ports "$port_list" --players "$PLAYERS" --pace-ms "$PACE" --duration "$DURATION" \
-    --server-pid "$pid_list" "${owners[@]}")
+  out=$("$BOTS" --ports "$port_list" --players "$PLAYERS" --spectators "$SPECTATORS" --pace-ms "$PACE" \
+    --duration "$DURATION" --server-pid "$pid_list" "${owners[@]}")
   r1=$(cpu_ticks "$redis_pid")
+  local p1 moves
+  p1=$(publishes)
+  moves=$(printf '%s\n' "$out" | grep '^RESULT' | tr ' ' '\n' | awk -F= '$1 == "moves" { print $2 }')
   local elapsed=$((SECONDS - t0))
   printf '%s\n' "$out" >"$work/$name-bots.log"
   echo "--- $name ($nodes node(s), cluster=$cluster)"
   printf '%s\n' "$out" | sed -n '/== loadbots summary/,$p' | grep -v '^RESULT'
   local redis_pct
   redis_pct=$(awk -v t=$((r1 - r0)) -v hz="$(getconf CLK_TCK)" -v s="$elapsed" 'BEGIN { printf "%.1f", 100 * t / hz / (s > 0 ? s : 1) }')
-  result[$name]="$(printf '%s\n' "$out" | grep '^RESULT') redis_cpu_pct=$redis_pct"
+  local per_move
+  per_move=$(awk -v p=$((p1 - p0)) -v m="${moves:-0}" 'BEGIN { printf "%.2f", (m > 0 ? p / m : 0) }')
+  result[$name]="$(printf '%s\n' "$out" | grep '^RESULT') redis_cpu_pct=$redis_pct publishes_per_move=$per_move"
   for pid in "${node_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${node_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
 }
@@ -93,11 +109,11 @@ run cluster3 true 3
 
 field() { printf '%s\n' "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print $2 }'; }
 echo
-echo "== $PLAYERS players, pace $PACE ms, $DURATION s each; redis appendfsync always; $(nproc) cores shared by all"
+echo "== $PLAYERS players, $SPECTATORS spectators, pace $PACE ms, $DURATION s each; redis appendfsync always; $(nproc) cores shared by all"
 echo "relay latency p50 / p99 in ms (samples): same-node / cross-node pairs; in cluster mode also by Redis hops"
-printf '%-9s %9s %8s %23s %23s %23s %23s %23s %7s %7s %6s\n' setup held moves/s "same-node" "cross-node" \
-  "0 hops (on owner)" "1 hop" "2 hops" "server" "redis" errors
-printf '%-9s %9s %8s %23s %23s %23s %23s %23s %7s %7s %6s\n' "" "" "" "" "" "" "" "" "CPU %" "CPU %" ""
+printf '%-9s %9s %8s %23s %23s %23s %23s %23s %7s %7s %8s %6s\n' setup held moves/s "same-node" "cross-node" \
+  "0 hops (on owner)" "1 hop" "2 hops" "server" "redis" publish errors
+printf '%-9s %9s %8s %23s %23s %23s %23s %23s %7s %7s %8s %6s\n' "" "" "" "" "" "" "" "" "CPU %" "CPU %" "/move" ""
 cell() {  # cell RESULT PREFIX: "p50 / p99 (n)" or "-"
   local n
   n=$(field "$1" "${2}_n")
@@ -105,7 +121,8 @@ cell() {  # cell RESULT PREFIX: "p50 / p99 (n)" or "-"
 }
 for name in single cluster1 cluster3; do
   r=${result[$name]}
-  printf '%-9s %9s %8s %23s %23s %23s %23s %23s %7s %7s %6s\n' "$name" "$(field "$r" held)/$(field "$r" total)" \
+  printf '%-9s %9s %8s %23s %23s %23s %23s %23s %7s %7s %8s %6s\n' "$name" "$(field "$r" held)/$(field "$r" total)" \
     "$(field "$r" moves_per_s)" "$(cell "$r" same)" "$(cell "$r" cross)" "$(cell "$r" hop0)" "$(cell "$r" hop1)" \
-    "$(cell "$r" hop2)" "$(field "$r" server_cpu_pct)" "$(field "$r" redis_cpu_pct)" "$(field "$r" errors)"
+    "$(cell "$r" hop2)" "$(field "$r" server_cpu_pct)" "$(field "$r" redis_cpu_pct)" "$(field "$r" publishes_per_move)" \
+    "$(field "$r" errors)"
 done

@@ -232,10 +232,11 @@ int main(int argc, char** argv) {
   std::printf("RESULT held=%ld total=%d moves_per_s=%.1f p50_ms=%.2f p99_ms=%.2f same_n=%zu same_p50_ms=%.2f "
               "same_p99_ms=%.2f cross_n=%zu cross_p50_ms=%.2f cross_p99_ms=%.2f server_cpu_pct=%.1f errors=%ld "
               "hop0_n=%zu hop0_p50_ms=%.2f hop0_p99_ms=%.2f hop1_n=%zu hop1_p50_ms=%.2f hop1_p99_ms=%.2f "
-              "hop2_n=%zu hop2_p50_ms=%.2f hop2_p99_ms=%.2f\n",
+              "hop2_n=%zu hop2_p50_ms=%.2f hop2_p99_ms=%.2f moves=%ld spectator_events=%ld\n",
               stats.connections.load(), total, stats.moves_relayed.load() / elapsed, summary.p50_ms, summary.p99_ms,
               same.samples, same.p50_ms, same.p99_ms, cross.samples, cross.p50_ms, cross.p99_ms,
               o.server_pids.empty() ? -1.0 : 100.0 * cpu / elapsed, stats.errors.load(), hops0.samples, hops0.p50_ms,
-              hops0.p99_ms, hops1.samples, hops1.p50_ms, hops1.p99_ms, hops2.samples, hops2.p50_ms, hops2.p99_ms);
+              hops0.p99_ms, hops1.samples, hops1.p50_ms, hops1.p99_ms, hops2.samples, hops2.p50_ms, hops2.p99_ms,
+              static_cast<long>(stats.moves_relayed.load()), stats.spectator_events.load());
   return 0;
 }
