@@ -102,6 +102,7 @@ export class GameView {
     this.topBar = h('div.player-bar.top');
     this.bottomBar = h('div.player-bar.bottom');
     this.banner = h('div.banner', { hidden: true });
+    this.bannerKey = null; // what the banner shows now (see render)
     this.status = h('div.status-line');
     this.controls = h('div.controls');
     this.chatLog = h('ul.chat-log', { 'aria-live': 'polite' });
@@ -604,24 +605,32 @@ export class GameView {
     head.textContent = g.tc ? `${g.tc} · ${this.meta.settings?.kind === 'ai' ? 'vs AI' : 'xiangqi'}` : 'xiangqi';
     this.watchers.textContent = g.spectators != null ? `${g.spectators} watching` : '';
 
-    // Banner: the result, or a draw offer to answer.
-    if (g.status === 'ended') {
-      fill(this.banner, h('strong.result', { dataset: { result: g.result || '', reason: g.reason || '' } },
-        resultText(g.result, g.reason)), h('span.result-code', g.result || ''));
-      this.banner.className = 'banner end';
-      this.banner.hidden = false;
-    } else if (g.status === 'missing') {
-      fill(this.banner, h('strong', 'Game not found'), h('a', { href: '#/' }, 'Back to the lobby'));
-      this.banner.className = 'banner end';
-      this.banner.hidden = false;
-    } else if (this.drawOfferFrom !== null && this.role === 'player') {
-      fill(this.banner, h('span', 'Your opponent offers a draw'),
-        h('button.small.accept-draw', { type: 'button', onclick: () => this.answerDraw(true) }, 'Accept'),
-        h('button.small.decline-draw', { type: 'button', onclick: () => this.answerDraw(false) }, 'Decline'));
-      this.banner.className = 'banner offer';
-      this.banner.hidden = false;
-    } else {
-      this.banner.hidden = true;
+    // Banner: the result, or a draw offer to answer. Rebuilt only when what it says changes: render runs
+    // on every message, and a button replaced between a press and its release loses the click.
+    let banner = null;
+    if (g.status === 'ended') banner = `end ${g.result} ${g.reason}`;
+    else if (g.status === 'missing') banner = 'missing';
+    else if (this.drawOfferFrom !== null && this.role === 'player') banner = 'offer';
+    if (banner !== this.bannerKey) {
+      this.bannerKey = banner;
+      if (banner === null) {
+        this.banner.hidden = true;
+      } else if (g.status === 'ended') {
+        fill(this.banner, h('strong.result', { dataset: { result: g.result || '', reason: g.reason || '' } },
+          resultText(g.result, g.reason)), h('span.result-code', g.result || ''));
+        this.banner.className = 'banner end';
+        this.banner.hidden = false;
+      } else if (banner === 'missing') {
+        fill(this.banner, h('strong', 'Game not found'), h('a', { href: '#/' }, 'Back to the lobby'));
+        this.banner.className = 'banner end';
+        this.banner.hidden = false;
+      } else {
+        fill(this.banner, h('span', 'Your opponent offers a draw'),
+          h('button.small.accept-draw', { type: 'button', onclick: () => this.answerDraw(true) }, 'Accept'),
+          h('button.small.decline-draw', { type: 'button', onclick: () => this.answerDraw(false) }, 'Decline'));
+        this.banner.className = 'banner offer';
+        this.banner.hidden = false;
+      }
     }
 
     let status = '';
