@@ -1,11 +1,14 @@
 #include "ai/mcts/mcts.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "ai/mcts/puct.h"
 
 namespace chuhe::ai::mcts {
 
@@ -15,15 +18,21 @@ using Clock = std::chrono::steady_clock;
 
 // Values are stored from the view of the side that played the node's move (its parent's side to
 // move), so a parent picks the child with the highest Q.
+//
+// Terminal nodes are those whose value is known exactly: the rules ended the game there (found when
+// the parent is expanded: every child move is played and adjudicated), or it is proven from its
+// children (MCTS-solver): a child that wins for the side to move makes the node lost for the side
+// that played into it; children that are all known make it known (the best of them, negated).
 struct Node {
   std::uint32_t first_child = 0;
   std::uint16_t child_count = 0;
   rules::Move move;
   float prior = 0;
   int visits = 0;           // completed, plus virtual losses in flight
+  int in_flight = 0;        // virtual losses in flight
   float value_sum = 0;
   enum : std::uint8_t { Leaf, Expanding, Expanded, Terminal } state = Leaf;
-  float terminal_value = 0;
+  float terminal_value = 0;  // exact value of a Terminal node, same view as value_sum
 };
 
 class Tree {
@@ -39,6 +48,7 @@ class Tree {
  private:
   bool should_stop() {
     if (stop_ && stop_->load(std::memory_order_relaxed)) return true;
+    if (root_won_) return true;  // a move that wins by force was found: nothing left to search
     if (lim_.visits > 0 && started_ >= lim_.visits) return true;
     if (lim_.movetime_ms > 0 && Clock::now() - start_ >= std::chrono::milliseconds(lim_.movetime_ms)) return true;
     return false;
@@ -46,8 +56,11 @@ class Tree {
   void worker(rules::Game& game);
   bool simulate(rules::Game& game, std::unique_lock<std::mutex>& lock);
   std::uint32_t select_child(std::uint32_t parent);
-  void expand(std::uint32_t node, const nn::Evaluation& e);
+  void expand(std::uint32_t node, const nn::Evaluation& e, const std::vector<float>& child_verdicts,
+              const std::vector<float>& capture_weights);
   void backup(const std::vector<std::uint32_t>& path, float leaf_value);
+  void solve(const std::vector<std::uint32_t>& path);
+  bool try_solve(std::uint32_t node, float& value) const;
 
   const rules::Game& root_game_;
   nn::Evaluator& ev_;
@@ -61,7 +74,10 @@ class Tree {
   int started_ = 0;
   int completed_ = 0;
   std::uint64_t expansions_ = 0;
+  bool root_won_ = false;
 };
+
+constexpr float kNoVerdict = 2.0f;  // child_verdicts: the game goes on after this move
 
 // The verdict of an ended game, for the side that just moved.
 float terminal_value(const rules::Game& g, const rules::GameResult& r) {
@@ -72,15 +88,19 @@ float terminal_value(const rules::Game& g, const rules::GameResult& r) {
 
 std::uint32_t Tree::select_child(std::uint32_t parent) {
   const Node& p = nodes_[parent];
-  // Parent's value for its side to move: its own value_sum is from the other side's view.
-  const float parent_q = p.visits > 0 ? -p.value_sum / float(p.visits) : 0.0f;
+  // Parent's value for its side to move (its own value_sum is from the other side's view), from its
+  // completed simulations: the virtual loss in flight on the parent (this very simulation's, at
+  // least) would otherwise raise it and make every unvisited child look better than it is.
+  const float parent_q = value_for_side_to_move({p.visits, p.in_flight, p.value_sum});
   const float fpu = parent_q - lim_.fpu_reduction;
   const float sqrt_n = std::sqrt(float(std::max(p.visits, 1)));
   std::uint32_t best = p.first_child;
   float best_score = -1e30f;
   for (std::uint32_t c = p.first_child; c < p.first_child + p.child_count; ++c) {
     const Node& ch = nodes_[c];
-    const float q = ch.visits > 0 ? ch.value_sum / float(ch.visits) : fpu;
+    const float q = ch.state == Node::Terminal ? ch.terminal_value
+                    : ch.visits > 0           ? ch.value_sum / float(ch.visits)
+                                              : fpu;
     const float u = lim_.c_puct * ch.prior * sqrt_n / float(1 + ch.visits);
     if (q + u > best_score) {
       best_score = q + u;
@@ -90,12 +110,24 @@ std::uint32_t Tree::select_child(std::uint32_t parent) {
   return best;
 }
 
-void Tree::expand(std::uint32_t node, const nn::Evaluation& e) {
+void Tree::expand(std::uint32_t node, const nn::Evaluation& e, const std::vector<float>& child_verdicts,
+                  const std::vector<float>& capture_weights) {
   const auto first = std::uint32_t(nodes_.size());
+  // A share (capture_prior) of the prior goes to the captures, by the value of what they take: the
+  // small network's policy often gives a winning capture almost nothing, and PUCT then never visits
+  // it in a search of ~150 simulations (capture_prior_weights).
+  float weight_sum = 0;
+  for (int i = 0; i < e.count; ++i) weight_sum += capture_weights[std::size_t(i)];
+  const float share = weight_sum > 0 ? lim_.capture_prior : 0.0f;
   for (int i = 0; i < e.count; ++i) {
     Node ch;
     ch.move = e.moves[std::size_t(i)];
-    ch.prior = e.priors[std::size_t(i)];
+    ch.prior = (1.0f - share) * e.priors[std::size_t(i)] +
+               (share > 0 ? share * capture_weights[std::size_t(i)] / weight_sum : 0.0f);
+    if (child_verdicts[std::size_t(i)] != kNoVerdict) {
+      ch.state = Node::Terminal;
+      ch.terminal_value = child_verdicts[std::size_t(i)];
+    }
     nodes_.push_back(ch);
   }
   Node& n = nodes_[node];  // after the push_backs: they may have moved the vector
@@ -111,8 +143,49 @@ void Tree::backup(const std::vector<std::uint32_t>& path, float leaf_value) {
   for (auto it = path.rbegin(); it != path.rend(); ++it) {
     Node& n = nodes_[*it];
     n.value_sum += v + 1.0f;  // +1 undoes the virtual loss's -1; the visit already counts
+    n.in_flight -= 1;
     v = -v;
   }
+}
+
+// Whether an expanded node's value is now known from its children; if so, `value` (the view of the
+// side that played into the node).
+bool Tree::try_solve(std::uint32_t node, float& value) const {
+  const Node& n = nodes_[node];
+  if (n.state != Node::Expanded || n.child_count == 0) return false;
+  float best = -2.0f;  // best known child value, for the node's side to move
+  bool all_known = true;
+  for (std::uint32_t c = n.first_child; c < n.first_child + n.child_count; ++c) {
+    const Node& ch = nodes_[c];
+    if (ch.state != Node::Terminal) {
+      all_known = false;
+      continue;
+    }
+    if (ch.terminal_value >= 1.0f) {  // a move that wins: the node is lost for whoever played into it
+      value = -1.0f;
+      return true;
+    }
+    best = std::max(best, ch.terminal_value);
+  }
+  if (!all_known) return false;
+  value = -best;
+  return true;
+}
+
+// After a backup: marks the nodes of `path` whose value became known, from the leaf up. The root
+// is never marked (the search goes on from it); a root move that wins ends the search.
+void Tree::solve(const std::vector<std::uint32_t>& path) {
+  for (std::size_t i = path.size(); i-- > 1;) {
+    Node& n = nodes_[path[i]];
+    if (n.state == Node::Terminal) continue;
+    float value = 0;
+    if (!try_solve(path[i], value)) return;
+    n.state = Node::Terminal;
+    n.terminal_value = value;
+  }
+  const Node& root = nodes_[0];
+  for (std::uint32_t c = root.first_child; c < root.first_child + root.child_count; ++c)
+    if (nodes_[c].state == Node::Terminal && nodes_[c].terminal_value >= 1.0f) root_won_ = true;
 }
 
 // One simulation: select under the lock, evaluate without it, expand and back up under it.
@@ -122,12 +195,14 @@ bool Tree::simulate(rules::Game& game, std::unique_lock<std::mutex>& lock) {
   ++started_;
   std::vector<std::uint32_t> path{0};
   nodes_[0].visits += 1;
+  nodes_[0].in_flight += 1;
   nodes_[0].value_sum -= 1.0f;
   std::uint32_t cur = 0;
   int played = 0;
   while (nodes_[cur].state == Node::Expanded) {
     cur = select_child(cur);
     nodes_[cur].visits += 1;      // virtual loss: counted as a lost visit until backed up
+    nodes_[cur].in_flight += 1;
     nodes_[cur].value_sum -= 1.0f;
     path.push_back(cur);
     game.play(nodes_[cur].move);
@@ -141,6 +216,7 @@ bool Tree::simulate(rules::Game& game, std::unique_lock<std::mutex>& lock) {
     // Another thread is evaluating this leaf: take the virtual loss back and wait for an expansion.
     for (std::uint32_t i : path) {
       nodes_[i].visits -= 1;
+      nodes_[i].in_flight -= 1;
       nodes_[i].value_sum += 1.0f;
     }
     --started_;
@@ -157,12 +233,23 @@ bool Tree::simulate(rules::Game& game, std::unique_lock<std::mutex>& lock) {
     const rules::Position& pos = game.position();
     lock.unlock();
     const nn::Evaluation e = ev_.evaluate(pos);
+    // Every child move is played and adjudicated here, on this thread's own game and outside the
+    // lock (microseconds, against a network call): a mate, stalemate, repetition verdict or
+    // natural-limit draw one ply on is then known exactly, before the child is ever visited.
+    std::vector<float> verdicts(std::size_t(e.count), kNoVerdict);
+    const std::vector<float> capture_weights = capture_prior_weights(pos, e.moves.data(), e.count);
+    for (int i = 0; i < e.count; ++i) {
+      if (game.play(e.moves[std::size_t(i)]) != rules::PlayResult::Ok) continue;
+      if (auto r = game.result()) verdicts[std::size_t(i)] = terminal_value(game, *r);
+      game.undo();
+    }
     lock.lock();
-    expand(cur, e);
+    expand(cur, e, verdicts, capture_weights);
     ++expansions_;
     leaf_value = -e.value;  // the network speaks for the side to move at the leaf
   }
   backup(path, leaf_value);
+  solve(path);
   ++completed_;
   for (int i = 0; i < played; ++i) game.undo();
   expanded_cv_.notify_all();
@@ -194,12 +281,20 @@ MctsResult Tree::run() {
   for (auto& t : pool) t.join();
 
   const Node& root = nodes_[0];
-  int best_visits = -1;
+  // A move that wins by force if there is one; else the most visited move among those not proven
+  // lost (all of them if every move loses); ties (a search cut short) go to the higher prior.
+  // Proven values rank first: 2 = wins, 1 = unknown or drawn, 0 = loses.
+  auto rank = [](const Node& ch) {
+    if (ch.state != Node::Terminal) return 1;
+    return ch.terminal_value >= 1.0f ? 2 : ch.terminal_value <= -1.0f ? 0 : 1;
+  };
+  int best_rank = -1, best_visits = -1;
   float best_prior = -1;
   for (std::uint32_t c = root.first_child; c < root.first_child + root.child_count; ++c) {
     const Node& ch = nodes_[c];
-    // Most visits; ties (a search cut short) go to the higher prior.
-    if (ch.visits > best_visits || (ch.visits == best_visits && ch.prior > best_prior)) {
+    const int rk = rank(ch);
+    if (rk > best_rank || (rk == best_rank && (ch.visits > best_visits || (ch.visits == best_visits && ch.prior > best_prior)))) {
+      best_rank = rk;
       best_visits = ch.visits;
       best_prior = ch.prior;
       res.best = ch.move;
@@ -207,7 +302,7 @@ MctsResult Tree::run() {
   }
   if (!res.best) res.best = legal[0];  // stopped before the root was evaluated
   res.visits = completed_;
-  res.value = root.visits > 0 ? -root.value_sum / float(root.visits) : 0.0f;
+  res.value = best_rank == 2 ? 1.0f : root.visits > 0 ? -root.value_sum / float(root.visits) : 0.0f;
   res.nodes = nodes_.size();
   res.time_ms = std::chrono::duration<double, std::milli>(Clock::now() - start_).count();
   return res;

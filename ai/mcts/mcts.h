@@ -21,6 +21,10 @@ struct MctsLimits {
   int threads = 4;          // searching threads sharing the tree (they mostly wait on the evaluator)
   float c_puct = 1.5f;
   float fpu_reduction = 0.2f;  // unvisited children start at the parent's value minus this
+  // Share of each node's prior given to its captures, in proportion to capture_prior_weights; the
+  // network's priors keep the rest. 0 = the network's priors alone. See docs/ai.md for the matches
+  // behind 0.3.
+  float capture_prior = 0.3f;
 };
 
 struct MctsResult {
