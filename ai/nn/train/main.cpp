@@ -1,8 +1,9 @@
 // chuhe-nn-train: self-play data from chuhe_ai's alpha-beta, then CPU training of the network,
 // then the weight file. docs/ai.md ("Network training") has the command the shipped file came from.
 //
-//   chuhe-nn-train --games 1000 --nodes 1500 --threads 1 --seed 2 --data /tmp/chuhe-nn-1000.samples
-//                  --channels 32 --blocks 4 --epochs 2 --batch 64 --lr 1e-3 --out FILE
+//   chuhe-nn-train --games N --nodes 1500 --threads 2 --seed S --score-weight W --data /tmp/X.samples
+//                  --channels 32 --blocks 4 --epochs E --batch 64 --lr 1e-3 --out FILE
+// The weights written are those of the epoch with the lowest held-out loss (policy + value).
 #include <algorithm>
 #include <chrono>
 #include <cstring>
@@ -32,7 +33,10 @@ struct Options {
 int usage() {
   std::cerr << "usage: chuhe-nn-train --out FILE [--data FILE] [--games N] [--nodes N] [--threads N]\n"
                "       [--channels C] [--blocks B] [--epochs E] [--batch N] [--lr X] [--seed S]\n"
-               "--data: samples to read if the file exists, else where to write the self-play samples\n";
+               "       [--score-weight W]\n"
+               "--data: samples to read if the file exists, else where to write the self-play samples\n"
+               "--score-weight: value target = (1-W) * game result + W * tanh(search score / 600 cp)\n"
+               "  (applied when the samples are generated; default 0)\n";
   return 2;
 }
 
@@ -78,6 +82,7 @@ int main(int argc, char** argv) {
     else if (a == "--nodes") o.play.nodes = std::stoull(v);
     else if (a == "--threads") o.play.threads = std::stoi(v);
     else if (a == "--seed") o.play.seed = std::stoull(v);
+    else if (a == "--score-weight") o.play.score_weight = std::stof(v);
     else if (a == "--channels") o.dims.channels = std::stoi(v);
     else if (a == "--blocks") o.dims.blocks = std::stoi(v);
     else if (a == "--epochs") o.epochs = std::stoi(v);
@@ -115,17 +120,32 @@ int main(int argc, char** argv) {
   const Losses before = pass(trainer, samples, 0, valid, 256, false);
   std::cerr << "random net, validation: policy " << before.policy << " value " << before.value << " top-1 "
             << before.accuracy << "\n";
+  // The file holds the epoch with the lowest held-out loss: once the network starts to overfit,
+  // further epochs do not replace it.
+  double best = before.policy + before.value;
+  int best_epoch = 0;
   for (int e = 0; e < o.epochs; ++e) {
     std::shuffle(samples.begin() + std::ptrdiff_t(valid), samples.end(), rng);
     const Losses tr = pass(trainer, samples, valid, samples.size(), o.batch, true);
     const Losses va = pass(trainer, samples, 0, valid, 256, false);
     std::cerr << "epoch " << e + 1 << " (" << seconds() << " s): train policy " << tr.policy << " value " << tr.value
               << " | validation policy " << va.policy << " value " << va.value << " top-1 " << va.accuracy << "\n";
+    if (best_epoch == 0 || va.policy + va.value < best) {
+      best = va.policy + va.value;
+      best_epoch = e + 1;
+      if (auto err = save_weights(net, o.out)) {
+        std::cerr << *err << "\n";
+        return 1;
+      }
+    }
   }
-  if (auto err = save_weights(net, o.out)) {
-    std::cerr << *err << "\n";
-    return 1;
+  if (best_epoch == 0) {  // --epochs 0: the random network
+    if (auto err = save_weights(net, o.out)) {
+      std::cerr << *err << "\n";
+      return 1;
+    }
   }
-  std::cerr << "wrote " << o.out << " (" << net.params.size() << " parameters) in " << seconds() << " s\n";
+  std::cerr << "wrote " << o.out << " (epoch " << best_epoch << ", " << net.params.size() << " parameters) in "
+            << seconds() << " s\n";
   return 0;
 }

@@ -1,6 +1,8 @@
 #include "ai/nn/train/selfplay.h"
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <fstream>
 #include <iostream>
 #include <mutex>
@@ -22,10 +24,16 @@ constexpr int kWinPlies = 6;     // ... for this many plies in a row: low-node p
 
 }  // namespace
 
+float value_target(float result, int score_cp, float score_weight) {
+  const float score = float(std::clamp(score_cp, -3000, 3000));
+  return (1.0f - score_weight) * result + score_weight * std::tanh(score / kScoreScale);
+}
+
 std::vector<Sample> self_play(const SelfPlayOptions& o, bool progress) {
   std::atomic<int> next{0};
   std::mutex mu;
-  std::vector<Sample> all;
+  std::vector<std::vector<Sample>> per_game(std::size_t(std::max(o.games, 0)));
+  std::size_t total = 0;
   int finished = 0;
   auto worker = [&] {
     Searcher searcher(8);
@@ -35,6 +43,7 @@ std::vector<Sample> self_play(const SelfPlayOptions& o, bool progress) {
       rules::Game game;
       searcher.new_game();
       std::vector<Sample> samples;
+      std::vector<int> scores;  // alpha-beta score of each sample's position, side to move's view
       float red_result = 0;  // +1 Red won, -1 Black won, 0 draw
       int streak = 0;        // plies in a row with the score beyond kWinScore, signed for Red
       // Uniformly random opening plies: the search alone is deterministic and would play one game.
@@ -57,6 +66,7 @@ std::vector<Sample> self_play(const SelfPlayOptions& o, bool progress) {
           s.policy = policy_index(to_network_frame(stm, r.best));
           s.value = stm == rules::Color::Red ? 1.0f : -1.0f;  // multiplied by Red's result below
           samples.push_back(std::move(s));
+          scores.push_back(int(r.score));
         }
         const int red_score = stm == rules::Color::Red ? r.score : -r.score;
         streak = red_score >= kWinScore ? std::max(streak, 0) + 1 : red_score <= -kWinScore ? std::min(streak, 0) - 1 : 0;
@@ -68,17 +78,22 @@ std::vector<Sample> self_play(const SelfPlayOptions& o, bool progress) {
       }
       if (auto res = game.result())
         red_result = res->outcome == rules::Outcome::RedWins ? 1.0f : res->outcome == rules::Outcome::BlackWins ? -1.0f : 0.0f;
-      for (Sample& s : samples) s.value *= red_result;
+      for (std::size_t i = 0; i < samples.size(); ++i)
+        samples[i].value = value_target(samples[i].value * red_result, scores[i], o.score_weight);
       std::lock_guard lock(mu);
-      all.insert(all.end(), samples.begin(), samples.end());
+      total += samples.size();
+      per_game[std::size_t(g)] = std::move(samples);
       ++finished;
       if (progress && finished % 10 == 0)
-        std::cerr << "self-play: " << finished << "/" << o.games << " games, " << all.size() << " positions\n";
+        std::cerr << "self-play: " << finished << "/" << o.games << " games, " << total << " positions\n";
     }
   };
   std::vector<std::thread> threads;
   for (int i = 0; i < std::max(1, o.threads); ++i) threads.emplace_back(worker);
   for (auto& t : threads) t.join();
+  std::vector<Sample> all;
+  all.reserve(total);
+  for (auto& game_samples : per_game) all.insert(all.end(), game_samples.begin(), game_samples.end());
   return all;
 }
 

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "ai/nn/features.h"
+#include "ai/nn/train/selfplay.h"
 #include "ai/nn/train/trainer.h"
 #include "tests/unit/ai/nn_test_util.h"
 
@@ -90,6 +91,33 @@ TEST(NnTrainer, AdamLowersTheLoss) {
   const Losses last = t.evaluate(b.in.data(), b.policy.data(), b.value.data(), 8);
   EXPECT_LT(last.policy, first.policy * 0.5);
   EXPECT_LT(last.value, first.value);
+}
+
+// The value target blends the game result with the search's score (tanh(score / 600 cp)), clamped.
+TEST(NnSelfPlay, ValueTargetBlendsResultAndScore) {
+  EXPECT_FLOAT_EQ(value_target(1.0f, -5000, 0.0f), 1.0f);  // weight 0: the result alone
+  EXPECT_FLOAT_EQ(value_target(-1.0f, 0, 0.5f), -0.5f);
+  EXPECT_NEAR(value_target(0.0f, 600, 0.5f), 0.5f * std::tanh(1.0f), 1e-6);
+  EXPECT_NEAR(value_target(1.0f, 100000, 1.0f), std::tanh(3000.0f / 600.0f), 1e-6);  // mate scores clamped
+  EXPECT_NEAR(value_target(1.0f, -100000, 0.5f), 0.5f - 0.5f * std::tanh(5.0f), 1e-6);
+}
+
+// Self-play output is in game order, so it does not depend on the thread count; value targets with
+// a score weight stay in [-1, 1] and follow the side to move.
+TEST(NnSelfPlay, SamplesDoNotDependOnTheThreadCount) {
+  SelfPlayOptions o{.games = 3, .nodes = 200, .max_plies = 24, .seed = 5, .score_weight = 0.5f};
+  o.threads = 1;
+  const std::vector<Sample> one = self_play(o, false);
+  o.threads = 3;
+  const std::vector<Sample> three = self_play(o, false);
+  ASSERT_EQ(one.size(), three.size());
+  ASSERT_GT(one.size(), 0u);
+  for (std::size_t i = 0; i < one.size(); ++i) {
+    EXPECT_EQ(one[i].fen, three[i].fen) << i;
+    EXPECT_EQ(one[i].policy, three[i].policy) << i;
+    EXPECT_EQ(one[i].value, three[i].value) << i;
+    EXPECT_LE(std::abs(one[i].value), 1.0f);
+  }
 }
 
 }  // namespace
