@@ -54,7 +54,7 @@ class Tree {
     return false;
   }
   void worker(rules::Game& game);
-  bool simulate(rules::Game& game, std::unique_lock<std::mutex>& lock);
+  bool simulate(rules::Game& game, std::unique_lock<std::mutex>& lock, nn::Evaluator::Seat& seat);
   std::uint32_t select_child(std::uint32_t parent);
   void expand(std::uint32_t node, const nn::Evaluation& e, const std::vector<float>& child_verdicts,
               const std::vector<float>& capture_weights);
@@ -190,7 +190,7 @@ void Tree::solve(const std::vector<std::uint32_t>& path) {
 
 // One simulation: select under the lock, evaluate without it, expand and back up under it.
 // Returns false when the search should end.
-bool Tree::simulate(rules::Game& game, std::unique_lock<std::mutex>& lock) {
+bool Tree::simulate(rules::Game& game, std::unique_lock<std::mutex>& lock, nn::Evaluator::Seat& seat) {
   if (should_stop()) return false;
   ++started_;
   std::vector<std::uint32_t> path{0};
@@ -222,7 +222,9 @@ bool Tree::simulate(rules::Game& game, std::unique_lock<std::mutex>& lock) {
     --started_;
     for (int i = 0; i < played; ++i) game.undo();
     const std::uint64_t seen = expansions_;
+    seat.park(true);
     expanded_cv_.wait(lock, [&] { return expansions_ != seen || completed_ >= started_ || should_stop(); });
+    seat.park(false);
     return true;
   } else if (auto r = game.result()) {
     leaf.state = Node::Terminal;
@@ -257,8 +259,9 @@ bool Tree::simulate(rules::Game& game, std::unique_lock<std::mutex>& lock) {
 }
 
 void Tree::worker(rules::Game& game) {
+  nn::Evaluator::Seat seat(ev_);
   std::unique_lock lock(mu_);
-  while (simulate(game, lock)) {
+  while (simulate(game, lock, seat)) {
   }
   expanded_cv_.notify_all();
 }

@@ -69,6 +69,23 @@ EvaluatorStats Evaluator::stats() const {
   return stats_;
 }
 
+Evaluator::Seat::Seat(Evaluator& evaluator) : evaluator_(evaluator) {
+  std::lock_guard lock(evaluator_.mu_);
+  ++evaluator_.seated_;
+}
+
+Evaluator::Seat::~Seat() { park(true); }
+
+void Evaluator::Seat::park(bool parked) {
+  {
+    std::lock_guard lock(evaluator_.mu_);
+    if (parked == parked_) return;
+    parked_ = parked;
+    evaluator_.seated_ += parked ? -1 : 1;
+  }
+  evaluator_.cv_.notify_all();  // one thread fewer to wait for: a partial batch may go now
+}
+
 void Evaluator::thread_main() {
   std::vector<Request> batch;
   for (;;) {
@@ -78,7 +95,10 @@ void Evaluator::thread_main() {
       if (queue_.empty()) return;  // quit_ with nothing left to answer
       // A partial batch waits for company, but never past max_wait_us after we saw it.
       const auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(options_.max_wait_us);
-      cv_.wait_until(lock, deadline, [&] { return quit_ || int(queue_.size()) >= options_.max_batch; });
+      cv_.wait_until(lock, deadline, [&] {
+        const int queued = int(queue_.size());
+        return quit_ || queued >= options_.max_batch || (seated_ > 0 && queued >= seated_);
+      });
       const std::size_t take = std::min(queue_.size(), std::size_t(options_.max_batch));
       batch.clear();
       for (std::size_t i = 0; i < take; ++i) {

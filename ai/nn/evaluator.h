@@ -56,6 +56,26 @@ class Evaluator {
   std::future<Evaluation> submit(const rules::Position& pos);
   Evaluation evaluate(const rules::Position& pos) { return submit(pos).get(); }
 
+  // A search thread that submits one evaluation after another (an MCTS search thread) holds a Seat
+  // while it searches. The evaluator then knows how many threads may still add to a partial batch:
+  // once each seated thread that is not parked has a request queued, the batch goes at once instead
+  // of waiting max_wait_us for company that cannot come (4 search threads of one game would otherwise
+  // pay the whole wait on every batch of 4). Requests of unseated callers wait as before.
+  class Seat {
+   public:
+    explicit Seat(Evaluator& evaluator);
+    ~Seat();
+    Seat(const Seat&) = delete;
+    Seat& operator=(const Seat&) = delete;
+    // The thread waits for something other than its own request (another thread's evaluation of the
+    // same leaf): it adds nothing to the batch meanwhile.
+    void park(bool parked);
+
+   private:
+    Evaluator& evaluator_;
+    bool parked_ = false;
+  };
+
   EvaluatorStats stats() const;
   const Backend& backend() const { return *backend_; }
 
@@ -81,6 +101,7 @@ class Evaluator {
   std::condition_variable cv_;
   std::deque<Request> queue_;
   bool quit_ = false;
+  int seated_ = 0;  // seated threads not parked (Seat)
   EvaluatorStats stats_;
   std::mutex cache_mu_;
   std::vector<CacheSlot> cache_;

@@ -109,6 +109,31 @@ TEST(NnEvaluator, BatchesAndCacheGiveTheBackendsAnswers) {
   EXPECT_LT(s.batches, positions.size());  // all 17 were submitted before any answer was awaited
 }
 
+// Seated search threads: once each seated, unparked thread has a request queued, a partial batch goes
+// at once. With a max wait of ten minutes, the futures below are ready within the deadline only if so.
+TEST(NnEvaluator, SeatedThreadsDoNotWaitForCompanyThatCannotCome) {
+  Evaluator ev(make_cpu_backend(random_net(8, 0)),
+               EvaluatorOptions{.max_batch = 32, .max_wait_us = 600'000'000, .cache_entries = 0});
+  const std::vector<std::string> fens = test::suite_fens(3);
+  std::vector<rules::Position> positions(fens.size());
+  for (std::size_t i = 0; i < fens.size(); ++i) ASSERT_FALSE(positions[i].set_fen(fens[i]).has_value());
+  {
+    // Two seated threads (seated here, on this thread: the evaluator counts seats, not threads).
+    Evaluator::Seat a(ev), b(ev);
+    auto first = ev.submit(positions[0]);
+    auto second = ev.submit(positions[1]);
+    ASSERT_EQ(first.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+    ASSERT_EQ(second.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+    EXPECT_EQ(ev.stats().batches, 1u);
+    EXPECT_EQ(ev.stats().evaluated, 2u);
+    // One of them parked (waiting for another thread's leaf): the other's request alone makes the batch.
+    b.park(true);
+    auto third = ev.submit(positions[2]);
+    ASSERT_EQ(third.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+    EXPECT_EQ(ev.stats().batches, 2u);
+  }
+}
+
 TEST(NnEvaluator, PositionWithoutMovesIsLost) {
   Evaluator ev(make_cpu_backend(random_net(8, 0)));
   rules::Position mated;
