@@ -23,21 +23,11 @@ std::shared_ptr<const Network> random_net(int channels = 32, int blocks = 2) {
   return std::make_shared<const Network>(Network::random(d, 42));
 }
 
-std::vector<float> encode_all(const std::vector<std::string>& fens) {
-  std::vector<float> in(fens.size() * kInputSize);
-  for (std::size_t i = 0; i < fens.size(); ++i) {
-    rules::Position p;
-    EXPECT_FALSE(p.set_fen(fens[i]).has_value());
-    encode_position(p, in.data() + i * kInputSize);
-  }
-  return in;
-}
-
 TEST(NnCpuBackend, OutputsDoNotDependOnTheBatch) {
   const auto net = random_net();
   auto backend = make_cpu_backend(net);
   const std::vector<std::string> fens = test::suite_fens(17);
-  const std::vector<float> in = encode_all(fens);
+  const std::vector<float> in = test::encode_fens(fens);
 
   // Each position alone.
   std::vector<float> policy1(fens.size() * kPolicySize), value1(fens.size());
@@ -66,7 +56,7 @@ TEST(NnCpuBackend, OutputsDoNotDependOnTheBatch) {
 
 TEST(NnCpuBackend, DifferentPositionsGiveDifferentOutputs) {
   auto backend = make_cpu_backend(random_net());
-  const std::vector<float> in = encode_all(test::suite_fens(2));
+  const std::vector<float> in = test::encode_fens(test::suite_fens(2));
   std::vector<float> policy(2 * kPolicySize), value(2);
   backend->evaluate(in.data(), 2, policy.data(), value.data());
   EXPECT_NE(value[0], value[1]);

@@ -58,16 +58,7 @@ class FlakyBackend final : public FallibleBackend {
   Calls* calls_;
 };
 
-std::vector<float> encode_suite(std::size_t n) {
-  const auto fens = test::suite_fens(n);
-  std::vector<float> in(fens.size() * kInputSize);
-  for (std::size_t i = 0; i < fens.size(); ++i) {
-    rules::Position p;
-    EXPECT_FALSE(p.set_fen(fens[i]).has_value());
-    encode_position(p, in.data() + i * kInputSize);
-  }
-  return in;
-}
+std::vector<float> encode_suite(std::size_t n) { return test::encode_fens(test::suite_fens(n)); }
 
 struct Outputs {
   std::vector<float> policy, values;

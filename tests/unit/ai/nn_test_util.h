@@ -1,4 +1,4 @@
-// Helpers shared by the network and MCTS tests: positions from the shared perft suite.
+// Helpers shared by the network and MCTS tests: positions from the shared perft suite, and their encoding.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -6,6 +6,9 @@
 #include <fstream>
 #include <string>
 #include <vector>
+
+#include "ai/nn/features.h"
+#include "rules/position.h"
 
 namespace chuhe::ai::nn::test {
 
@@ -22,6 +25,17 @@ inline std::vector<std::string> suite_fens(std::size_t n) {
   }
   EXPECT_EQ(out.size(), n) << "perft-suite.tsv is missing or short";
   return out;
+}
+
+// The network inputs of `fens`, one after another (kInputSize floats each).
+inline std::vector<float> encode_fens(const std::vector<std::string>& fens) {
+  std::vector<float> in(fens.size() * kInputSize);
+  for (std::size_t i = 0; i < fens.size(); ++i) {
+    rules::Position p;
+    EXPECT_FALSE(p.set_fen(fens[i]).has_value());
+    encode_position(p, in.data() + i * kInputSize);
+  }
+  return in;
 }
 
 }  // namespace chuhe::ai::nn::test
