@@ -306,6 +306,16 @@ void Hub::create_paired_game(GameSetup setup, std::vector<std::shared_ptr<Client
   create_game(std::move(setup), nullptr, {}, std::move(red_remote), std::move(black_remote));
 }
 
+void Hub::resume_for_players(const std::string& game, const std::vector<std::string>& user_ids) {
+  std::vector<std::shared_ptr<Client>> conns;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& user : user_ids)
+      if (auto it = by_user_.find(user); it != by_user_.end()) conns.insert(conns.end(), it->second.begin(), it->second.end());
+  }
+  for (const auto& conn : conns) on_message(conn, ClientRequest{in::Resume{game}, {}});
+}
+
 void Hub::drop_game(const std::string& id) {
   std::shared_ptr<GameRoom> room;
   {

@@ -92,6 +92,10 @@ class Hub : public MessageHandler, public std::enable_shared_from_this<Hub> {
   // This node lost the game (its lease went to another node): the room stops at once, tells nobody,
   // and is forgotten.
   void drop_game(const std::string& id);
+  // The game has just been taken over by a node (maybe this one) after its owner died: every connection
+  // of its human players here asks to `resume` it, as a reloaded client would, so that players whose
+  // socket outlived the old owner get the game's state and its events again without doing anything.
+  void resume_for_players(const std::string& game, const std::vector<std::string>& user_ids);
 
   // MessageHandler
   void on_connect(const std::shared_ptr<Client>& client) override;

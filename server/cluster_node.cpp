@@ -18,6 +18,9 @@ using nlohmann::json;
 namespace {
 
 constexpr const char* kInboxPrefix = "chuhe:node:";
+// A node that took a game over says so here ({"game","owner","players"}): every node then has its local
+// players of the game `resume` it and its spectators `watch` it again (their sockets outlived the old owner).
+constexpr const char* kTakeoverChannel = "chuhe:takeover";
 // The live list: each node's summary (its Hub's live_games_json()) under kLivePrefix + node id, expiring
 // unless rewritten; kLiveNodes is a sorted set of the node ids that wrote one, scored by when they last did
 // (Unix ms), so readers know which keys to fetch. A node silent for a minute is dropped from it.
@@ -118,6 +121,9 @@ std::string ClusterNode::start(const std::shared_ptr<rooms::Hub>& hub, std::stri
   const std::string inbox = kInboxPrefix + node_id_;
   subscriber_.subscribe(inbox, [weak](const std::string&, const std::string& message) {
     if (auto self = weak.lock()) self->on_inbox(message);
+  });
+  subscriber_.subscribe(kTakeoverChannel, [weak](const std::string&, const std::string& message) {
+    if (auto self = weak.lock()) self->on_takeover(message);
   });
   lobby_->on_paired(subscriber_, [weak](const persistence::ClusterPairing& pairing) {
     auto self = weak.lock();
@@ -364,6 +370,28 @@ void ClusterNode::on_inbox(const std::string& message) {
   }
 }
 
+// Runs on the subscriber thread. The new owner's room has nobody attached: the players and spectators
+// connected here ask for the game again (their requests go to the new owner, or to this node's Hub if it
+// is the owner). Spectators this node had through the game's channel are now served by its own room when
+// it is the owner, so the channel forgets them first.
+void ClusterNode::on_takeover(const std::string& message) {
+  auto j = json::parse(message, nullptr, false);
+  if (!j.is_object()) return;
+  const std::string game = j.value("game", "");
+  const std::string owner = j.value("owner", "");
+  if (game.empty() || owner.empty()) return;
+  std::vector<std::string> players;
+  if (auto p = j.find("players"); p != j.end() && p->is_array())
+    for (const auto& id : *p)
+      if (id.is_string()) players.push_back(id.get<std::string>());
+  auto watchers = owner == node_id_ ? channels_->take_watchers(game) : channels_->watchers_of(game);
+  std::lock_guard gate(gate_);
+  auto hub = hub_if_running();
+  if (!hub) return;
+  for (const auto& watcher : watchers) hub->on_message(watcher, rooms::ClientRequest{rooms::in::Watch{game}, {}});
+  hub->resume_for_players(game, players);
+}
+
 void ClusterNode::drop_proxy(const std::string& node, std::uint64_t conn) {
   std::shared_ptr<RemoteClient> client;
   {
@@ -561,9 +589,13 @@ void ClusterNode::take_over(const std::string& game_id) {
       if (!self) return;
       std::size_t resumed = 0;
       std::string why = "cannot be read";
+      json players = json::array();
       if (row && row->status == "playing") {
         Recovery recovery = recovered_games({*row});
         if (!recovery.skipped.empty()) why = recovery.skipped.front();
+        for (const auto& game : recovery.games)
+          for (const auto* seat : {&game.setup.red, &game.setup.black})
+            if (const auto* user = std::get_if<rooms::User>(seat)) players.push_back(user->id);
         self->journal_->adopt(game_id, holder);
         std::lock_guard gate(self->gate_);
         if (auto hub = self->hub_if_running(); hub && !recovery.games.empty())
@@ -573,6 +605,9 @@ void ClusterNode::take_over(const std::string& game_id) {
       }
       if (resumed) {
         net::log_info("cluster", "took over game " + game_id + " (" + std::to_string(row->moves.size()) + " moves)");
+        self->redis_.command({"PUBLISH", kTakeoverChannel,
+                              json{{"game", game_id}, {"owner", self->node_id_}, {"players", players}}.dump()},
+                             {});
         return;
       }
       net::log_warn("cluster", "orphan game " + game_id + " not resumed: " + why);

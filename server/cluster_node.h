@@ -24,7 +24,9 @@
 //   connection, so game_start and every later event reach it.
 // - Failover. Every lease/2 (and at start) the node lists the orphans (games in play whose lease
 //   expired), acquires each (one node wins), loads it from the Redis journal and resumes it in its Hub.
-//   The players reconnect to any node and `resume`, which is routed to the new owner.
+//   The players reconnect to any node and `resume`, which is routed to the new owner. The new owner then
+//   announces the takeover (`chuhe:takeover`): every node has its connected players of the game `resume`
+//   it and its spectators `watch` it again on their behalf, so sockets that outlived the old owner go on.
 // - The history. The Redis journal keeps finished games (no expiry) and each player's games by start time:
 //   every node's archive reads them (persistence/redis_game_archive.h), and `welcome` lists the games a
 //   user plays on any node (looked up while the upgrade is authenticated: prefetch_games, games_of).
@@ -122,6 +124,7 @@ class ClusterNode : public rooms::RemoteRouter, public std::enable_shared_from_t
   std::shared_ptr<RemoteClient> proxy(const std::string& node, std::uint64_t conn, const rooms::User& user,
                                       const std::string& session);
   void drop_proxy(const std::string& node, std::uint64_t conn);  // the remote connection is gone
+  void on_takeover(const std::string& message);  // kTakeoverChannel
   void on_pairing(const persistence::ClusterPairing& pairing);
   void lost(const std::string& game_id, std::uint64_t token);  // token 0: whatever the holder
   void arm_renew();

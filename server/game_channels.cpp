@@ -160,6 +160,32 @@ std::size_t GameChannels::games() const {
   return games_.size();
 }
 
+std::vector<std::shared_ptr<rooms::Client>> GameChannels::watchers_of(const std::string& game) const {
+  std::vector<std::shared_ptr<rooms::Client>> out;
+  std::lock_guard lock(mutex_);
+  if (auto g = games_.find(game); g != games_.end())
+    for (const auto& [conn, watcher] : g->second.watchers)
+      if (auto client = watcher.client.lock()) out.push_back(std::move(client));
+  return out;
+}
+
+std::vector<std::shared_ptr<rooms::Client>> GameChannels::take_watchers(const std::string& game) {
+  std::vector<std::shared_ptr<rooms::Client>> out;
+  std::lock_guard lock(mutex_);
+  auto g = games_.find(game);
+  if (g == games_.end()) return out;
+  std::vector<std::uint64_t> conns;
+  for (const auto& [conn, watcher] : g->second.watchers) {
+    conns.push_back(conn);
+    if (auto client = watcher.client.lock()) out.push_back(std::move(client));
+  }
+  for (std::uint64_t conn : conns) {
+    if (auto c = conns_.find(conn); c != conns_.end()) c->second.games.erase(game);
+    remove(game, conn);  // the last one erases the game and unsubscribes
+  }
+  return out;
+}
+
 // Runs on the subscriber thread: one buffer for every local spectator of the game.
 void GameChannels::on_message(const std::string& game, const std::string& payload) {
   const auto newline = payload.find('\n');

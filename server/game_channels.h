@@ -63,6 +63,11 @@ class GameChannels : public rooms::WatcherChannel, public std::enable_shared_fro
   // Games this node is subscribed to (or subscribing to) for its spectators.
   std::size_t games() const;
 
+  // After a takeover of `game`: its spectators here, still connected. take_watchers also forgets them
+  // (and unsubscribes): the game is now this node's, which serves its spectators itself.
+  std::vector<std::shared_ptr<rooms::Client>> watchers_of(const std::string& game) const;
+  std::vector<std::shared_ptr<rooms::Client>> take_watchers(const std::string& game);
+
  private:
   struct Held {
     std::string watch;  // a watch waiting for this game's channel; empty for any other request

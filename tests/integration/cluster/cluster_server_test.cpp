@@ -512,6 +512,43 @@ TEST_F(ClusterServerTest, KillNineOfTheOwnerMovesItsGameToASurvivorAndNoSeenMove
 // authority: its journal write carries the old fencing token and Redis refuses it (or, once it has
 // noticed the lost lease, it forwards the request to the new owner like any other node). Either way no
 // client is told of a move that the game, as its owner keeps it, does not have.
+// After a takeover, the sockets that outlived the old owner are served again without asking: the new
+// owner announces the takeover, and each node has its players `resume` and its spectators `watch` again.
+TEST_F(ClusterServerTest, AfterATakeoverSurvivingSocketsAreServedAgainUnasked) {
+  Pairing p = paired_guests(0, 1);
+  ASSERT_FALSE(p.game.empty());
+  const int owner = owner_of(p.game);
+  ASSERT_GE(owner, 0);
+  const int spectator_node = (owner + 2) % kNodes;  // a survivor
+  auto spectator = connect(spectator_node, guest_token(spectator_node));
+  ASSERT_TRUE(poll_state(*spectator, "watch", p.game, 5s));
+
+  rules::Game local;
+  std::mt19937 rng(11);
+  std::vector<std::string> seen;
+  for (int i = 0; i < 6; ++i) ASSERT_TRUE(play_one(p, local, rng, seen, spectator.get()));
+
+  nodes_[owner]->kill();
+  Seat* moved = p.red.node == owner ? &p.red : &p.black;  // its socket died with the node
+  Seat* stayed = moved == &p.red ? &p.black : &p.red;
+  ASSERT_NE(stayed->node, owner);
+  moved->node = (owner + 1) % kNodes;
+  moved->ws = connect(moved->node, moved->token);
+  nodes_[owner].reset();
+
+  // The surviving player and the spectator send nothing: each gets the game's state from the new owner.
+  for (WsClient* ws : {stayed->ws.get(), spectator.get()}) {
+    auto state = ws->recv_type("state", 20s);
+    ASSERT_TRUE(state) << "no state pushed after the takeover";
+    EXPECT_EQ((*state)["status"], "playing");
+    EXPECT_EQ((*state)["moves"].get<std::vector<std::string>>(), seen);
+  }
+  // The player whose node died resumes as any reconnecting client does; then the game goes on, and the
+  // surviving player and the spectator see the next moves.
+  ASSERT_TRUE(poll_state(*moved->ws, "resume", p.game));
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(play_one(p, local, rng, seen, spectator.get()));
+}
+
 TEST_F(ClusterServerTest, ANodeStoppedPastItsLeaseCannotApplyAMoveAfterItWakes) {
   Pairing p = paired_guests(1, 0);
   ASSERT_FALSE(p.game.empty());
