@@ -152,11 +152,12 @@ std::string ClusterNode::start(const std::shared_ptr<rooms::Hub>& hub, std::stri
 
   hub->set_remote_router(shared_from_this());
   asio::post(strand_, [self = shared_from_this()] {
-    self->arm_renew();
+    self->every(self->renew_timer_, std::max(self->lease_ms_ / 3, std::chrono::milliseconds(50)), &ClusterNode::renew);
     self->scan_orphans();
-    self->arm_scan();
+    self->every(self->scan_timer_, std::max(self->lease_ms_ / 2, std::chrono::milliseconds(50)),
+                &ClusterNode::scan_orphans);
     self->publish_live();
-    self->arm_live();
+    self->every(self->live_timer_, kLiveEvery, &ClusterNode::publish_live);
   });
   net::log_info("cluster", "node " + node_id_ + " joined, lease " + std::to_string(lease_ms_.count()) + " ms");
   return {};
@@ -203,6 +204,21 @@ std::string ClusterNode::metrics_text() const {
                                        std::pair{"unavailable", writes.unavailable}})
     out += std::string("chuhe_cluster_journal_writes_total{outcome=\"") + outcome + "\"} " + std::to_string(count) + "\n";
   return out;
+}
+
+// Runs `tick` every `period` on the strand, until the node stops (or its Hub is gone).
+void ClusterNode::every(asio::steady_timer& timer, std::chrono::milliseconds period, void (ClusterNode::*tick)()) {
+  timer.expires_after(period);
+  timer.async_wait([weak = weak_from_this(), &timer, period, tick](boost::system::error_code ec) {
+    auto self = weak.lock();
+    if (ec || !self) return;
+    {
+      std::lock_guard gate(self->gate_);
+      if (self->stopped_ || self->hub_.expired()) return;
+    }
+    (self.get()->*tick)();
+    self->every(timer, period, tick);
+  });
 }
 
 std::shared_ptr<rooms::Hub> ClusterNode::hub_if_running() { return stopped_ ? nullptr : hub_.lock(); }
@@ -530,20 +546,6 @@ void ClusterNode::lost(const std::string& game_id, std::uint64_t token) {
   if (auto hub = hub_if_running()) hub->drop_game(game_id);
 }
 
-void ClusterNode::arm_renew() {
-  renew_timer_.expires_after(std::max(lease_ms_ / 3, std::chrono::milliseconds(50)));
-  renew_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
-    auto self = weak.lock();
-    if (ec || !self) return;
-    {
-      std::lock_guard gate(self->gate_);
-      if (self->stopped_) return;
-    }
-    self->renew();
-    self->arm_renew();
-  });
-}
-
 void ClusterNode::renew() {
   std::weak_ptr<ClusterNode> weak = weak_from_this();
   for (const auto& [game, holder] : journal_->holders()) {
@@ -552,20 +554,6 @@ void ClusterNode::renew() {
       if (auto self = weak.lock()) self->lost(game, token);
     });
   }
-}
-
-void ClusterNode::arm_scan() {
-  scan_timer_.expires_after(std::max(lease_ms_ / 2, std::chrono::milliseconds(50)));
-  scan_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
-    auto self = weak.lock();
-    if (ec || !self) return;
-    {
-      std::lock_guard gate(self->gate_);
-      if (self->stopped_) return;
-    }
-    self->scan_orphans();
-    self->arm_scan();
-  });
 }
 
 void ClusterNode::scan_orphans() {
@@ -618,20 +606,6 @@ void ClusterNode::take_over(const std::string& game_id) {
 }
 
 // ---- The live list ----
-
-void ClusterNode::arm_live() {
-  live_timer_.expires_after(kLiveEvery);
-  live_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
-    auto self = weak.lock();
-    if (ec || !self) return;
-    {
-      std::lock_guard gate(self->gate_);
-      if (self->stopped_ || self->hub_.expired()) return;
-    }
-    self->publish_live();
-    self->arm_live();
-  });
-}
 
 void ClusterNode::publish_live() {
   std::string summary;

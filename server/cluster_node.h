@@ -127,13 +127,11 @@ class ClusterNode : public rooms::RemoteRouter, public std::enable_shared_from_t
   void on_takeover(const std::string& message);  // kTakeoverChannel
   void on_pairing(const persistence::ClusterPairing& pairing);
   void lost(const std::string& game_id, std::uint64_t token);  // token 0: whatever the holder
-  void arm_renew();
   void renew();
-  void arm_scan();
   void scan_orphans();
   void take_over(const std::string& game_id);
-  void arm_live();
   void publish_live();  // this node's summary under chuhe:live:<node_id> (see live_games_json)
+  void every(boost::asio::steady_timer& timer, std::chrono::milliseconds period, void (ClusterNode::*tick)());
   std::shared_ptr<rooms::Hub> hub_if_running();  // null once stopped; call under gate_
 
   boost::asio::any_io_executor io_;
