@@ -8,6 +8,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
+#include <string>
 #include <thread>
 
 namespace chuhe::test {
@@ -51,6 +53,14 @@ std::optional<T> await(const std::function<void(std::function<void(T)>)>& start,
   auto box = std::make_shared<Mailbox<T>>();
   start([box](T value) { box->push(std::move(value)); });
   return box->pop(timeout);
+}
+
+// As await, for a value the test cannot go on without: throws (failing the test) if none comes in time.
+template <class T, class Start>
+T await_value(Start start, std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+  auto value = await<T>(std::function<void(std::function<void(T)>)>(std::move(start)), timeout);
+  if (!value) throw std::runtime_error("no callback within " + std::to_string(timeout.count()) + " ms");
+  return std::move(*value);
 }
 
 // Polls `condition` every `interval` until it holds or `timeout` passes; returns its last value. For

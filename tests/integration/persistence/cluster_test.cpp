@@ -37,12 +37,10 @@ test::RedisServerOptions durable_redis() {
   return o;
 }
 
-// Waits for the value a callback-style call hands back; throws (failing the test) after 5 s.
+// The value a callback-style call hands back; throws (failing the test) after 5 s.
 template <class T, class Start>
 T wait(Start start) {
-  auto value = await<T>(std::function<void(std::function<void(T)>)>(start));
-  if (!value) throw std::runtime_error("no callback within 5 s");
-  return std::move(*value);
+  return test::await_value<T>(std::move(start));
 }
 
 class ClusterTest : public ::testing::Test {
@@ -67,6 +65,15 @@ class ClusterTest : public ::testing::Test {
   RedisClient node_a_{options()};
   RedisClient node_b_{options()};
 };
+
+// `node` takes the free lease of `game` for `ttl`: the holder its journal writes then carry. Throws
+// (failing the test) if the lease is refused.
+LeaseHolder hold(GameLease& lease, const std::string& game, const std::string& node,
+                 std::chrono::milliseconds ttl = std::chrono::seconds(10)) {
+  auto grant = wait<LeaseGrant>([&](auto done) { lease.acquire(game, node, ttl, done); });
+  if (!grant.ok()) throw std::runtime_error("the lease of " + game + " was refused to " + node);
+  return LeaseHolder{node, grant.token};
+}
 
 JournalGame game_named(const std::string& id) {
   return JournalGame{id, R"({"name":"red"})", R"({"name":"black"})", "5+3", true, "startpos", 1'700'000'000'000};
@@ -170,9 +177,7 @@ TEST_F(ClusterTest, TakeoverAfterExpiryFencesTheStaleNode) {
 TEST_F(ClusterTest, JournalRoundTripAndPlyChecks) {
   GameLease lease(node_a_);
   RedisJournal journal(node_a_);
-  auto grant = wait<LeaseGrant>([&](auto done) { lease.acquire("j1", "A", 10s, done); });
-  ASSERT_TRUE(grant.ok());
-  LeaseHolder a{"A", grant.token};
+  LeaseHolder a = hold(lease, "j1", "A");
 
   // No writes before the game exists, nor without the lease.
   EXPECT_FALSE(wait<bool>([&](auto done) { journal.append(a, {"j1", 0, "h2e2", 1000, 0}, done); }));
@@ -244,9 +249,7 @@ TEST_F(ClusterTest, ArchiveServesHistoriesAndPlayingGamesFromRedis) {
   GameLease lease(node_a_);
   RedisJournal journal(node_a_, RedisJournalOptions{ClusterKeys{}, 0ms});
   auto start = [&](const std::string& id, const std::string& red, const std::string& black, std::int64_t at) {
-    auto grant = wait<LeaseGrant>([&](auto done) { lease.acquire(id, "A", 10s, done); });
-    EXPECT_TRUE(grant.ok());
-    LeaseHolder holder{"A", grant.token};
+    LeaseHolder holder = hold(lease, id, "A");
     JournalGame g{id, red, black, "5+3", false, "startpos", at};
     EXPECT_TRUE(wait<bool>([&](auto done) { journal.start_game(holder, g, done); }));
     return holder;
@@ -316,9 +319,7 @@ TEST_F(ClusterTest, ArchiveServesHistoriesAndPlayingGamesFromRedis) {
 TEST_F(ClusterTest, JournalPipelinedAppendsKeepTheirOrder) {
   GameLease lease(node_a_);
   RedisJournal journal(node_a_);
-  auto grant = wait<LeaseGrant>([&](auto done) { lease.acquire("j2", "A", 10s, done); });
-  ASSERT_TRUE(grant.ok());
-  LeaseHolder a{"A", grant.token};
+  LeaseHolder a = hold(lease, "j2", "A");
   journal.start_game(a, game_named("j2"), nullptr);
   test::Mailbox<std::pair<int, bool>> results;
   for (int ply = 0; ply < 100; ++ply) {
@@ -339,9 +340,7 @@ TEST_F(ClusterTest, JournalPipelinedAppendsKeepTheirOrder) {
 TEST_F(ClusterTest, JournalAndLeaseSurviveARedisCrash) {
   GameLease lease(node_a_);
   RedisJournal journal(node_a_);
-  auto grant = wait<LeaseGrant>([&](auto done) { lease.acquire("r1", "A", 60s, done); });
-  ASSERT_TRUE(grant.ok());
-  LeaseHolder a{"A", grant.token};
+  LeaseHolder a = hold(lease, "r1", "A", 60s);
   ASSERT_TRUE(wait<bool>([&](auto done) { journal.start_game(a, game_named("r1"), done); }));
   for (int ply = 0; ply < 30; ++ply) {
     ASSERT_TRUE(wait<bool>([&](auto done) { journal.append(a, {"r1", ply, "h2e2", 1000, 0}, done); }));

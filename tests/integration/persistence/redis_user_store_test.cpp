@@ -24,12 +24,10 @@ using namespace std::chrono_literals;
 using test::await;
 using test::eventually;
 
-// Waits for the value a callback-style call hands back; throws (failing the test) after 10 s.
+// The value a callback-style call hands back; throws (failing the test) after 10 s.
 template <class T, class Start>
 T wait(Start start) {
-  auto value = await<T>(std::function<void(std::function<void(T)>)>(start), 10s);
-  if (!value) throw std::runtime_error("no callback within 10 s");
-  return std::move(*value);
+  return test::await_value<T>(std::move(start), 10s);
 }
 
 class RedisUserStoreTest : public ::testing::Test {
