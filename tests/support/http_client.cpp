@@ -135,6 +135,11 @@ std::optional<nlohmann::json> WsClient::recv(std::chrono::milliseconds timeout) 
   return message;
 }
 
+double metric_value(const std::string& body, const std::string& series) {
+  const auto at = body.find("\n" + series + " ");  // a sample line, not its # HELP line
+  return at == std::string::npos ? -1.0 : std::stod(body.substr(at + series.size() + 2));
+}
+
 std::optional<nlohmann::json> WsClient::recv_type(const std::string& type, std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {

@@ -25,6 +25,10 @@ HttpResult http_request(unsigned short port, const std::string& method, const st
                         const std::string& body = {}, const std::map<std::string, std::string>& headers = {},
                         std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
+// The value of one sample of a Prometheus text body (/metrics): the line "SERIES VALUE", labels included
+// in `series`; -1 if there is none.
+double metric_value(const std::string& body, const std::string& series);
+
 class WsClient {
  public:
   WsClient();

@@ -334,9 +334,7 @@ TEST_F(ClusterServerTest, SpectatorsOnOtherNodesShareOneChannelSubscriptionPerNo
 
   // /metrics of one node: the value of an unlabelled metric (-1 if absent).
   auto metric = [&](int node, const std::string& name) {
-    auto body = http_request(port(node), "GET", "/metrics").body;
-    const auto at = body.find("\n" + name + " ");
-    return at == std::string::npos ? -1.0 : std::stod(body.substr(at + name.size() + 2));
+    return metric_value(http_request(port(node), "GET", "/metrics").body, name);
   };
   EXPECT_EQ(metric(owner, "chuhe_cluster_owned_games"), 1.0);
   EXPECT_EQ(metric(other, "chuhe_cluster_owned_games"), 0.0);

@@ -63,9 +63,8 @@ TEST_F(ServerTest, MetricsAreExposedInPrometheusFormat) {
   EXPECT_NE(res.body.find("chuhe_moves_total 0\n"), std::string::npos) << res.body;
 
   // A refusal is counted under its code; a move is counted and timed.
-  auto count = [&](const std::string& body, const std::string& series) {
-    auto at = body.find("\n" + series + " ");  // a sample line, not its # HELP line
-    return at == std::string::npos ? -1LL : std::stoll(body.substr(at + series.size() + 2));
+  auto count = [](const std::string& body, const std::string& series) {
+    return static_cast<long long>(metric_value(body, series));
   };
   const long long bad_before = count(res.body, "chuhe_refusals_total{code=\"bad_request\"}");
   ASSERT_GE(bad_before, 0);
