@@ -377,6 +377,16 @@ void GameRoom::broadcast(const Message& message, const ClientPtr& requester, std
       answered |= mine;
       conn->send(mine ? answer : message, Audience::player);
     }
+  answered |= send_spectators(message, requester, answer);
+  if (!answered) requester->send(answer, Audience::player);
+}
+
+void GameRoom::send_seat(Color c, const Message& message) {
+  for (const auto& conn : seat(c).connections) conn->send(message, Audience::player);
+}
+
+bool GameRoom::send_spectators(const Message& message, const ClientPtr& requester, const Message& answer) {
+  bool answered = false;
   std::shared_ptr<WatcherChannel> channel;
   const Client* except = nullptr;
   for (const auto& conn : spectators_) {
@@ -394,20 +404,7 @@ void GameRoom::broadcast(const Message& message, const ClientPtr& requester, std
   }
   // Every channel spectator shares its node's one channel object (there is one per node).
   if (channel) channel->publish(setup_.id, message, except);
-  if (!answered) requester->send(answer, Audience::player);
-}
-
-void GameRoom::send_seat(Color c, const Message& message) {
-  for (const auto& conn : seat(c).connections) conn->send(message, Audience::player);
-}
-
-void GameRoom::send_spectators(const Message& message) {
-  std::shared_ptr<WatcherChannel> channel;
-  for (const auto& conn : spectators_) {
-    if (auto c = conn->watcher_channel()) channel = std::move(c);
-    else conn->send(message, Audience::spectator);
-  }
-  if (channel) channel->publish(setup_.id, message, nullptr);
+  return answered;
 }
 
 Clocks GameRoom::clocks_now(Clock::time_point now) const {

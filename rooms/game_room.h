@@ -124,7 +124,9 @@ class GameRoom : public std::enable_shared_from_this<GameRoom> {
   void push_spectator_count();
   void broadcast(const Message& message, const ClientPtr& requester = nullptr, std::string_view id = {});
   void send_seat(rules::Color seat, const Message& message);
-  void send_spectators(const Message& message);
+  // To every spectator (those of other nodes through their game channel, once); `requester`, if one of
+  // them, gets `answer` instead. Returns whether it was one of them.
+  bool send_spectators(const Message& message, const ClientPtr& requester = nullptr, const Message& answer = nullptr);
   Clocks clocks_now(Clock::time_point now) const;
   rules::Color side_to_move() const { return game_.position().side_to_move(); }
   rules::Color mover_at(std::size_t ply) const;
